@@ -40,30 +40,34 @@ $(B)/.deps-test: scripts/deps.sh
 
 $(B)/gen/migrations.c: $(MIGR) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed-sql.sh $(MIGR) > $@
+	@sh scripts/embed-sql.sh $(MIGR) > $@
 
 $(B)/obj/gen/migrations.o: $(B)/gen/migrations.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(B)/obj/%.o: %.c $(B)/gen/migrations.c
+$(B)/obj/%.o: %.c | $(B)/gen/migrations.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DVX_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+	@echo "  CC  $<"
+	@$(CC) $(ALL_CFLAGS) -DVX_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(B)/libvexil.a: $(OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(B)/vexil: $(B)/obj/server/main.o $(B)/libvexil.a
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(B)/tests/check_%: $(B)/obj/tests/unit/check_%.o $(B)/libvexil.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS) $(TESTLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS) $(TESTLIBS)
 
 $(B)/tests/check_%: $(B)/obj/tests/integration/check_%.o $(HARNESS) \
                     $(B)/libvexil.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS) $(TESTLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS) $(TESTLIBS)
 
 run: deps $(B)/vexil
 	@mkdir -p data
@@ -98,5 +102,7 @@ bench: $(B)/vexil
 
 clean:
 	rm -rf build build-asan
+
+.SECONDARY:
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,41 @@
+/*
+ * Helpers of common.h.
+ */
+#include "handlers/common.h"
+
+#include "store/projects.h"
+
+struct vx_actor vx_req_actor(const struct vx_req *req)
+{
+    struct vx_actor a = {req->who.user_id, req->who.user};
+
+    return a;
+}
+
+int vx_guard_env(struct vx_store *st, const char *project,
+                 const char *environment, struct vx_err *err)
+{
+    int protected = 0;
+    int rc = vx_store_env_protected(st, project, environment, &protected,
+                                    err);
+
+    if (rc || !protected)
+        return rc;
+    return vx_err_set(err, VX_EFORBIDDEN, NULL,
+                      "environment \"%s\" of project \"%s\" is protected by "
+                      "change requests: add this change to a change "
+                      "request with POST /api/admin/projects/%s/"
+                      "environments/%s/change-requests",
+                      environment, project, project, environment);
+}
+
+void vx_reply_result(struct vx_reply *rep, int rc, const struct vx_err *err,
+                     int status, json_t *body)
+{
+    if (rc) {
+        json_decref(body);
+        vx_reply_err(rep, err);
+        return;
+    }
+    vx_reply_json(rep, status, body);
+}

@@ -1,0 +1,13 @@
+/*
+ * The route table of each API surface, joined in routes.c.
+ */
+#ifndef VX_HANDLERS_H
+#define VX_HANDLERS_H
+
+#include "http/router.h"
+
+extern const struct vx_route vx_routes_health[];
+extern const struct vx_route vx_routes_projects[];
+extern const struct vx_route vx_routes_environments[];
+
+#endif

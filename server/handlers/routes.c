@@ -1,0 +1,11 @@
+/*
+ * Every route table, in the order the router tries them.
+ */
+#include "handlers/handlers.h"
+
+const struct vx_route *const vx_route_tables[] = {
+    vx_routes_health,
+    vx_routes_projects,
+    vx_routes_environments,
+    NULL,
+};

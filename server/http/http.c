@@ -1,0 +1,513 @@
+/*
+ * libmicrohttpd glue. MHD runs a pool of worker threads; each request
+ * gets a struct vx_req in MHD's per-request slot, filled while the body
+ * arrives and freed in the completion callback, which also writes the
+ * request's log line. The only shared state here is the in-flight
+ * counter used to drain at shutdown.
+ */
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "app.h"
+#include "config.h"
+#include "http/router.h"
+#include "log.h"
+#include "util.h"
+#include "vx_alloc.h"
+
+struct vx_http {
+    struct MHD_Daemon *daemon;
+    struct vx_app *app;
+    atomic_int in_flight;
+    atomic_uint next_id;
+};
+
+/* Per-request bookkeeping beyond what handlers see. */
+struct request_state {
+    struct vx_req req;
+    struct vx_http *http;
+    int status;
+    size_t bytes;
+    int replied;
+    size_t seen; /* body bytes received, kept or not */
+};
+
+/* The most body bytes read before giving up on a client. */
+#define DISCARD_MAX ((size_t)64 * 1024 * 1024)
+
+static const struct {
+    int code, status;
+    const char *name;
+} error_map[] = {
+    {VX_EINVAL, 400, "BadDataError"},
+    {VX_EUNAUTH, 401, "AuthenticationRequired"},
+    {VX_EFORBIDDEN, 403, "NoAccessError"},
+    {VX_ENOTFOUND, 404, "NotFoundError"},
+    {VX_ECONFLICT, 409, "NameExistsError"},
+    {VX_ETOOLARGE, 413, "ContentTooLargeError"},
+    {VX_EMEDIA, 415, "ContentTypeError"},
+    {VX_EDB, 500, "InternalError"},
+    {VX_EINTERNAL, 500, "InternalError"},
+};
+
+int vx_http_status(int code)
+{
+    for (size_t i = 0; i < sizeof(error_map) / sizeof(error_map[0]); i++)
+        if (error_map[i].code == code)
+            return error_map[i].status;
+    return 500;
+}
+
+/* The error name of the documented body for code. */
+static const char *error_name(int code)
+{
+    for (size_t i = 0; i < sizeof(error_map) / sizeof(error_map[0]); i++)
+        if (error_map[i].code == code)
+            return error_map[i].name;
+    return "InternalError";
+}
+
+void vx_reply_json(struct vx_reply *rep, int status, json_t *body)
+{
+    json_decref(rep->json);
+    rep->status = status;
+    rep->json = body;
+}
+
+void vx_reply_header(struct vx_reply *rep, const char *name,
+                     const char *value)
+{
+    if (rep->nheaders >= VX_MAX_HEADERS)
+        return;
+    rep->headers[rep->nheaders].name = name;
+    rep->headers[rep->nheaders].value = vx_strdup(value);
+    rep->nheaders++;
+}
+
+/* Set the documented error body: message, and detail with path. */
+static void reply_body(struct vx_reply *rep, int status, const char *name,
+                       const char *message, const char *detail_msg,
+                       const char *path)
+{
+    char id[37];
+    json_t *detail = json_pack("{s:s}", "message", detail_msg);
+
+    vx_uuid(id);
+    if (path && path[0])
+        json_object_set_new(detail, "path", json_string(path));
+    vx_reply_json(rep, status,
+                  json_pack("{s:s, s:s, s:s, s:[o]}", "id", id, "name",
+                            name, "message", message, "details", detail));
+}
+
+void vx_reply_problem(struct vx_reply *rep, int status, const char *name,
+                      const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    reply_body(rep, status, name, msg, msg, NULL);
+}
+
+void vx_reply_err(struct vx_reply *rep, const struct vx_err *err)
+{
+    const char *msg = err->msg[0] ? err->msg : "unknown error";
+    char full[640];
+
+    if (err->code == VX_EINVAL) {
+        snprintf(full, sizeof(full),
+                 "Request validation failed: your request body or params "
+                 "contain invalid data: %s",
+                 msg);
+    } else {
+        snprintf(full, sizeof(full), "%s", msg);
+    }
+    reply_body(rep, vx_http_status(err->code), error_name(err->code), full,
+               msg, err->path);
+    if (vx_http_status(err->code) >= 500)
+        vx_log_error("request failed", "error=\"%s\"", msg);
+}
+
+void vx_reply_error(struct vx_reply *rep, int code, const char *path,
+                    const char *fmt, ...)
+{
+    struct vx_err err = {0};
+    va_list ap;
+
+    err.code = code;
+    va_start(ap, fmt);
+    vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
+    va_end(ap);
+    snprintf(err.path, sizeof(err.path), "%s", path ? path : "");
+    vx_reply_err(rep, &err);
+}
+
+const char *vx_req_param(const struct vx_req *req, const char *name)
+{
+    size_t n = strlen(name);
+
+    /* Names point into the route pattern and end at '/' or its end. */
+    for (int i = 0; i < req->nparams; i++) {
+        const char *p = req->param_names[i];
+
+        if (!strncmp(p, name, n) && (p[n] == '/' || p[n] == '\0'))
+            return req->param_values[i];
+    }
+    return NULL;
+}
+
+const char *vx_req_query(const struct vx_req *req, const char *key)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+                                       key);
+}
+
+struct query_walk {
+    const char *key;
+    json_t *out;
+};
+
+static enum MHD_Result on_query_value(void *cls, enum MHD_ValueKind kind,
+                                      const char *key, const char *value)
+{
+    struct query_walk *w = cls;
+
+    (void)kind;
+    if (value && !strcmp(key, w->key))
+        json_array_append_new(w->out, json_string(value));
+    return MHD_YES;
+}
+
+json_t *vx_req_query_all(const struct vx_req *req, const char *key)
+{
+    struct query_walk w = {key, json_array()};
+
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+                              on_query_value, &w);
+    return w.out;
+}
+
+const char *vx_req_header(const struct vx_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+void vx_req_remote_addr(const struct vx_req *req, char *buf, size_t len)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+        req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    buf[0] = '\0';
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
+                  (socklen_t)len);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                  buf, (socklen_t)len);
+}
+
+int vx_req_json(struct vx_req *req, struct vx_reply *rep, int empty_ok,
+                json_t **out)
+{
+    json_error_t jerr;
+
+    *out = NULL;
+    if (req->body_len == 0 && empty_ok) {
+        *out = json_object();
+        return VX_OK;
+    }
+    if (req->body_len == 0) {
+        vx_reply_error(rep, VX_EINVAL, "/body",
+                       "the request needs a JSON object as its body");
+        return VX_EINVAL;
+    }
+    *out = json_loadb(req->body, req->body_len, 0, &jerr);
+    if (!*out) {
+        vx_reply_error(rep, VX_EINVAL, "/body",
+                       "the body is not valid JSON: %s at line %d column "
+                       "%d",
+                       jerr.text, jerr.line, jerr.column);
+        return VX_EINVAL;
+    }
+    if (!json_is_object(*out)) {
+        json_decref(*out);
+        *out = NULL;
+        vx_reply_error(rep, VX_EINVAL, "/body",
+                       "the body must be a JSON object");
+        return VX_EINVAL;
+    }
+    return VX_OK;
+}
+
+/* True when the Content-Type header names JSON. */
+static int is_json_type(const char *ct)
+{
+    return ct && (!strncasecmp(ct, "application/json", 16) ||
+                  strstr(ct, "+json") != NULL);
+}
+
+/* Turn rep into an MHD response and queue it. */
+static enum MHD_Result send_reply(struct request_state *rs,
+                                  struct vx_reply *rep)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    char *text = NULL;
+    size_t len = 0;
+
+    if (rep->json) {
+        text = json_dumps(rep->json, JSON_COMPACT | JSON_ENCODE_ANY);
+        len = strlen(text);
+        resp = MHD_create_response_from_buffer(len, text,
+                                               MHD_RESPMEM_MUST_FREE);
+    } else if (rep->bytes) {
+        len = rep->len;
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(
+            len, (void *)rep->bytes, rep->free_fn, rep->free_arg);
+        rep->free_fn = NULL;
+    } else {
+        resp = MHD_create_response_from_buffer(0, "",
+                                               MHD_RESPMEM_PERSISTENT);
+    }
+    if (rep->json || rep->bytes)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                rep->content_type
+                                    ? rep->content_type
+                                    : "application/json; charset=utf-8");
+    for (int i = 0; i < rep->nheaders; i++)
+        MHD_add_response_header(resp, rep->headers[i].name,
+                                rep->headers[i].value);
+    ret = MHD_queue_response(rs->req.conn, (unsigned)rep->status, resp);
+    MHD_destroy_response(resp);
+    rs->status = rep->status;
+    rs->bytes = len;
+    rs->replied = 1;
+    return ret;
+}
+
+/* Release what a reply holds that was not handed to MHD. */
+static void reply_release(struct vx_reply *rep)
+{
+    json_decref(rep->json);
+    if (rep->free_fn)
+        rep->free_fn(rep->free_arg);
+    for (int i = 0; i < rep->nheaders; i++)
+        free(rep->headers[i].value);
+}
+
+/* The whole body is in: check size and type, route, reply. */
+static enum MHD_Result finish_request(struct request_state *rs)
+{
+    struct vx_req *req = &rs->req;
+    struct vx_reply rep = {0};
+    enum MHD_Result ret;
+
+    rep.status = 500;
+    if (req->too_large) {
+        vx_reply_error(&rep, VX_ETOOLARGE, "/body",
+                       "the request body is larger than the limit of %zu "
+                       "bytes",
+                       req->app->cfg->body_limit);
+    } else if (req->body_len &&
+               !is_json_type(vx_req_header(
+                   req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+        vx_reply_error(&rep, VX_EMEDIA, NULL,
+                       "request bodies must be sent with Content-Type: "
+                       "application/json");
+    } else {
+        vx_route(req, &rep);
+    }
+    ret = send_reply(rs, &rep);
+    reply_release(&rep);
+    return ret;
+}
+
+/* Start a request: state, id, and an early 413 on a large announced body. */
+static struct request_state *start_request(struct vx_http *http,
+                                           struct MHD_Connection *conn,
+                                           const char *url,
+                                           const char *method)
+{
+    struct request_state *rs = vx_calloc(1, sizeof(*rs));
+    const char *cl =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+
+    rs->http = http;
+    rs->req.conn = conn;
+    rs->req.app = http->app;
+    rs->req.method = method;
+    rs->req.path = url;
+    rs->req.start_ms = vx_time_mono_ms();
+    snprintf(rs->req.id, sizeof(rs->req.id), "%08x",
+             atomic_fetch_add(&http->next_id, 1u));
+    if (cl && strtoull(cl, NULL, 10) > http->app->cfg->body_limit)
+        rs->req.too_large = 1;
+    atomic_fetch_add(&http->in_flight, 1);
+    return rs;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version,
+                                  const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    struct vx_http *http = cls;
+    struct request_state *rs = *req_cls;
+    struct vx_req *req;
+
+    (void)version;
+    if (!rs) {
+        *req_cls = start_request(http, conn, url, method);
+        return MHD_YES;
+    }
+    req = &rs->req;
+    if (rs->replied)
+        return MHD_YES;
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+
+        /* A body over the limit is read and dropped so that the client
+         * sees the 413; past DISCARD_MAX we answer at once and let MHD
+         * close the connection. */
+        rs->seen += n;
+        if (rs->seen > DISCARD_MAX)
+            return finish_request(rs);
+        if (req->too_large ||
+            req->body_len + n > http->app->cfg->body_limit) {
+            req->too_large = 1;
+        } else {
+            req->body = vx_realloc(req->body, req->body_len + n + 1);
+            memcpy(req->body + req->body_len, upload_data, n);
+            req->body_len += n;
+            req->body[req->body_len] = '\0';
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return finish_request(rs);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **req_cls, enum MHD_RequestTerminationCode toe)
+{
+    struct vx_http *http = cls;
+    struct request_state *rs = *req_cls;
+    struct vx_req *req;
+
+    (void)conn;
+    if (!rs)
+        return;
+    req = &rs->req;
+    vx_log_info("request",
+                "req=%s method=%s path=\"%s\" status=%d bytes=%zu ms=%lld%s",
+                req->id, req->method, req->path, rs->status, rs->bytes,
+                (long long)(vx_time_mono_ms() - req->start_ms),
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+                                                          : " aborted=1");
+    for (int i = 0; i < req->nparams; i++)
+        free(req->param_values[i]);
+    vx_principal_release(&req->who);
+    free(req->body);
+    free(rs);
+    *req_cls = NULL;
+    atomic_fetch_sub(&http->in_flight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    size_t n;
+
+    (void)cls;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '"'))
+        msg[--n] = '\0';
+    for (char *p = msg; *p; p++)
+        if (*p == '"')
+            *p = '\'';
+    vx_log_warn("http", "detail=\"%s\"", msg);
+}
+
+/* Resolve host:port into addr; 0 or -1. */
+static int resolve(const char *host, int port, struct sockaddr_storage *addr,
+                   int *family)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    char service[16];
+
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    snprintf(service, sizeof(service), "%d", port);
+    if (getaddrinfo(host, service, &hints, &res) || !res)
+        return -1;
+    memcpy(addr, res->ai_addr, res->ai_addrlen);
+    *family = res->ai_family;
+    freeaddrinfo(res);
+    return 0;
+}
+
+struct vx_http *vx_http_start(struct vx_app *app, int *port_out)
+{
+    struct vx_http *http = vx_calloc(1, sizeof(*http));
+    struct sockaddr_storage addr;
+    const union MHD_DaemonInfo *info;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    int family;
+
+    http->app = app;
+    if (resolve(app->cfg->host, app->cfg->port, &addr, &family)) {
+        vx_log_error("cannot resolve listen address", "host=%s",
+                     app->cfg->host);
+        free(http);
+        return NULL;
+    }
+    if (family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    http->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, http, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+    if (!http->daemon) {
+        vx_log_error("cannot listen", "host=%s port=%d", app->cfg->host,
+                     app->cfg->port);
+        free(http);
+        return NULL;
+    }
+    info = MHD_get_daemon_info(http->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    *port_out = info ? info->port : app->cfg->port;
+    return http;
+}
+
+void vx_http_stop(struct vx_http *http, int drain_seconds)
+{
+    int64_t deadline = vx_time_mono_ms() + (int64_t)drain_seconds * 1000;
+
+    if (!http)
+        return;
+    MHD_quiesce_daemon(http->daemon);
+    while (atomic_load(&http->in_flight) > 0 &&
+           vx_time_mono_ms() < deadline)
+        usleep(10000);
+    MHD_stop_daemon(http->daemon);
+    free(http);
+}

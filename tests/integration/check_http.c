@@ -1,0 +1,255 @@
+/*
+ * The HTTP basics every endpoint shares: health, unknown routes, wrong
+ * methods, tokens, content types, body limits, the error shape, and the
+ * lifecycle of the process (graceful stop, restart, kill -9).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static struct srv s;
+
+static void setup(void)
+{
+    srv_start(&s, NULL);
+}
+
+static void teardown(void)
+{
+    srv_cleanup(&s);
+}
+
+START_TEST(health_and_ready_answer_without_token)
+{
+    struct resp r;
+
+    ck_assert_int_eq(req(&s, "GET", "/health", NULL, NULL, &r), 200);
+    ck_assert_str_eq(jstr(r.json, "health"), "GOOD");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", "/ready", NULL, NULL, &r), 200);
+    ck_assert_str_eq(jstr(r.json, "health"), "GOOD");
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(unknown_route_is_404_in_error_shape)
+{
+    struct resp r;
+
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/nothing-here", ADMIN, NULL,
+                         &r),
+                     404);
+    ck_assert_str_eq(jstr(r.json, "name"), "NotFoundError");
+    ck_assert_ptr_nonnull(jstr(r.json, "id"));
+    ck_assert_ptr_nonnull(jstr(r.json, "message"));
+    ck_assert_ptr_nonnull(jstr(r.json, "details[0].message"));
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(wrong_method_is_405_with_allow)
+{
+    struct resp r;
+
+    ck_assert_int_eq(req(&s, "PATCH", "/api/admin/projects", ADMIN, "{}",
+                         &r),
+                     405);
+    ck_assert_ptr_nonnull(strstr(resp_header(&r, "Allow"), "POST"));
+    ck_assert_ptr_nonnull(strstr(resp_header(&r, "Allow"), "GET"));
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(admin_api_without_token_is_401)
+{
+    struct resp r;
+
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects", NULL, NULL, &r),
+                     401);
+    ck_assert_str_eq(jstr(r.json, "name"), "AuthenticationRequired");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects",
+                         "*:*.not-a-real-token-at-all", NULL, &r),
+                     401);
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(bearer_prefix_is_accepted)
+{
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects",
+                         "Bearer " ADMIN, NULL, NULL),
+                     200);
+}
+END_TEST
+
+START_TEST(client_token_on_admin_api_is_403)
+{
+    struct srv c;
+    const char *env[] = {
+        "VEXIL_INIT_CLIENT_TOKENS=default:development.client-secret-0123456",
+        NULL};
+    struct resp r;
+
+    srv_start(&c, env);
+    ck_assert_int_eq(req(&c, "GET", "/api/admin/projects",
+                         "default:development.client-secret-0123456", NULL,
+                         &r),
+                     403);
+    ck_assert_str_eq(jstr(r.json, "message"),
+                     "invalid token: expected a different token type for "
+                     "this endpoint");
+    resp_free(&r);
+    srv_cleanup(&c);
+}
+END_TEST
+
+START_TEST(body_without_json_content_type_is_415)
+{
+    struct resp r;
+    const char *h[] = {"Content-Type: text/plain", NULL};
+
+    /* A later Content-Type line replaces the harness's JSON one. */
+    ck_assert_int_eq(req_h(&s, "POST", "/api/admin/projects", ADMIN,
+                           "{\"id\":\"p415\",\"name\":\"x\"}", h, &r),
+                     415);
+    ck_assert_str_eq(jstr(r.json, "name"), "ContentTypeError");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects/p415", ADMIN, NULL,
+                         NULL),
+                     404);
+}
+END_TEST
+
+START_TEST(body_over_limit_is_413_and_changes_nothing)
+{
+    size_t n = 2 * 1024 * 1024;
+    char *big = malloc(n + 64);
+    struct resp r;
+
+    memset(big, ' ', n + 64);
+    memcpy(big, "{\"id\":\"huge\",\"name\":\"x\",\"description\":\"", 38);
+    memcpy(big + n, "\"}", 3);
+    ck_assert_int_eq(req(&s, "POST", "/api/admin/projects", ADMIN, big, &r),
+                     413);
+    ck_assert_str_eq(jstr(r.json, "name"), "ContentTooLargeError");
+    resp_free(&r);
+    free(big);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects/huge", ADMIN, NULL,
+                         NULL),
+                     404);
+    /* The server still answers afterwards. */
+    ck_assert_int_eq(req(&s, "GET", "/health", NULL, NULL, NULL), 200);
+}
+END_TEST
+
+START_TEST(malformed_json_is_400_naming_the_problem)
+{
+    struct resp r;
+
+    ck_assert_int_eq(req(&s, "POST", "/api/admin/projects", ADMIN,
+                         "{\"id\": \"x\",", &r),
+                     400);
+    ck_assert_str_eq(jstr(r.json, "name"), "BadDataError");
+    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "not valid JSON"));
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "POST", "/api/admin/projects", ADMIN, "[1,2]",
+                         &r),
+                     400);
+    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "JSON object"));
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(every_request_is_logged_without_secrets)
+{
+    req(&s, "GET", "/api/admin/projects", ADMIN, NULL, NULL);
+    srv_stop(&s);
+    ck_assert_int_ge(srv_log_count(&s, "path=\"/api/admin/projects\""), 1);
+    ck_assert_int_eq(srv_log_count(&s, "test-admin-secret"), 0);
+}
+END_TEST
+
+START_TEST(sigterm_stops_cleanly)
+{
+    ck_assert_int_eq(srv_stop(&s), 0);
+    ck_assert_int_eq(srv_log_count(&s, "msg=\"stopped\""), 1);
+}
+END_TEST
+
+START_TEST(accepted_write_survives_kill_9)
+{
+    ck_assert_int_eq(req(&s, "POST", "/api/admin/projects", ADMIN,
+                         "{\"id\":\"durable\",\"name\":\"Durable\"}", NULL),
+                     201);
+    srv_kill(&s);
+    srv_restart(&s, NULL);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects/durable", ADMIN,
+                         NULL, NULL),
+                     200);
+}
+END_TEST
+
+START_TEST(first_start_prints_an_admin_token_once)
+{
+    struct srv b;
+    const char *env[] = {"VEXIL_ADMIN_TOKEN=", NULL};
+    char path[300], line[512], token[300] = "";
+    FILE *f;
+
+    /* An empty VEXIL_ADMIN_TOKEN is unset: the server makes a token. */
+    srv_start(&b, env);
+    snprintf(path, sizeof(path), "%s/log", b.dir);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof(line), f))
+        if (sscanf(line, " *:*.%200s", token + 4) == 1)
+            memcpy(token, "*:*.", 4);
+    fclose(f);
+    ck_assert_msg(token[0] == '*', "no admin token printed");
+    ck_assert_int_eq(req(&b, "GET", "/api/admin/projects", token, NULL,
+                         NULL),
+                     200);
+    srv_stop(&b);
+    srv_restart(&b, env);
+    ck_assert_int_eq(srv_log_count(&b, "shown only this once"), 1);
+    srv_cleanup(&b);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *su = suite_create("http");
+    TCase *tc = tcase_create("basics");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, health_and_ready_answer_without_token);
+    tcase_add_test(tc, unknown_route_is_404_in_error_shape);
+    tcase_add_test(tc, wrong_method_is_405_with_allow);
+    tcase_add_test(tc, admin_api_without_token_is_401);
+    tcase_add_test(tc, bearer_prefix_is_accepted);
+    tcase_add_test(tc, client_token_on_admin_api_is_403);
+    tcase_add_test(tc, body_without_json_content_type_is_415);
+    tcase_add_test(tc, body_over_limit_is_413_and_changes_nothing);
+    tcase_add_test(tc, malformed_json_is_400_naming_the_problem);
+    tcase_add_test(tc, every_request_is_logged_without_secrets);
+    tcase_add_test(tc, sigterm_stops_cleanly);
+    tcase_add_test(tc, accepted_write_survives_kill_9);
+    tcase_add_test(tc, first_start_prints_an_admin_token_once);
+    suite_add_tcase(su, tc);
+    return su;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
