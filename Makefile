@@ -25,6 +25,9 @@ UNIT     := $(patsubst tests/unit/%.c,$(B)/tests/%, \
 ITEST    := $(patsubst tests/integration/%.c,$(B)/tests/%, \
                 $(wildcard tests/integration/check_*.c))
 HARNESS  := $(B)/obj/tests/integration/harness.o
+# The npm packages of tests/compat (the Unleash client specification that
+# check_spec runs), installed once per change of package.json.
+COMPAT_NPM := tests/compat/node_modules/.vexil-installed
 
 .PHONY: all deps run test unit integration compat asan lint fuzz bench \
         clean
@@ -73,14 +76,18 @@ run: deps $(B)/vexil
 	@mkdir -p data
 	./$(B)/vexil serve
 
-unit: $(B)/.deps-test $(UNIT)
+$(COMPAT_NPM): tests/compat/package.json $(B)/.deps-test
+	npm install --prefix tests/compat --no-audit --no-fund
+	@touch $@
+
+unit: $(B)/.deps-test $(COMPAT_NPM) $(UNIT)
 	@sh scripts/run-tests.sh $(UNIT)
 
 integration: $(B)/.deps-test $(B)/vexil $(ITEST)
 	@VEXIL_BIN=$(abspath $(B)/vexil) sh scripts/run-tests.sh $(ITEST)
 
 compat: $(B)/.deps-test $(B)/vexil
-	@if [ -f tests/compat/package.json ]; then \
+	@if [ -f tests/compat/run.sh ]; then \
 	    VEXIL_BIN=$(abspath $(B)/vexil) sh tests/compat/run.sh; fi
 
 test: unit integration compat
