@@ -1,0 +1,11 @@
+#!/bin/sh
+# Compatibility tests: the real Unleash SDKs from npm against the real
+# vexil binary ($VEXIL_BIN). Installs the npm packages on first use.
+set -eu
+cd "$(dirname "$0")"
+if [ ! -f node_modules/.vexil-installed ] ||
+    [ package.json -nt node_modules/.vexil-installed ]; then
+    npm install --no-audit --no-fund
+    touch node_modules/.vexil-installed
+fi
+exec node --test --test-reporter=spec ./*.test.mjs
