@@ -70,7 +70,7 @@ START_TEST(lookup_many_and_duplicates)
     json_t *root = json_pack("{s:[]}", "features");
     json_t *features = json_object_get(root, "features");
     struct vx_flagset *fs;
-    char name[16];
+    char name[32];
 
     for (int i = 0; i < 200; i++) {
         snprintf(name, sizeof(name), "flag-%03d", (i * 37) % 200);
