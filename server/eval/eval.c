@@ -76,8 +76,8 @@ void vx_context_set_property(struct vx_context *ctx, const char *name,
             return;
         if (ctx->n_props == ctx->cap_props) {
             ctx->cap_props = ctx->cap_props ? 2 * ctx->cap_props : 8;
-            ctx->props = vx_realloc(ctx->props,
-                                    ctx->cap_props * sizeof(*ctx->props));
+            ctx->props =
+                vx_realloc(ctx->props, ctx->cap_props * sizeof(*ctx->props));
         }
         ctx->props[ctx->n_props].name = vx_strdup(name);
         ctx->props[ctx->n_props++].value = vx_strdup(value);
@@ -93,8 +93,7 @@ void vx_context_set_property(struct vx_context *ctx, const char *name,
     ctx->props[i] = ctx->props[--ctx->n_props];
 }
 
-void vx_context_set(struct vx_context *ctx, const char *name,
-                    const char *value)
+void vx_context_set(struct vx_context *ctx, const char *name, const char *value)
 {
     char **slot = standard_field(ctx, name);
 
@@ -114,7 +113,7 @@ static void set_members(struct vx_context *ctx, json_t *obj,
     const char *key;
     json_t *v;
 
-    json_object_foreach(obj, key, v) {
+    json_object_foreach (obj, key, v) {
         char *s = vx_json_scalar_str(v);
 
         if (s)
@@ -145,9 +144,10 @@ int vx_context_from_json(struct vx_context *ctx, json_t *obj,
 const char *vx_context_get(const struct vx_context *ctx, const char *name)
 {
     char **slot = standard_field(ctx, name);
+    const char *v = slot ? *slot : NULL;
 
-    if (slot && *slot)
-        return *slot;
+    if (v)
+        return v;
     for (size_t i = 0; i < ctx->n_props; i++)
         if (!strcmp(ctx->props[i].name, name))
             return ctx->props[i].value;
@@ -392,8 +392,7 @@ const char *vx_eval_hostname(void)
 }
 
 /* A random id as JavaScript's String(Math.round(random * (n - 1))) + add. */
-static const char *random_id(char *buf, size_t len, uint32_t n,
-                             uint32_t add)
+static const char *random_id(char *buf, size_t len, uint32_t n, uint32_t add)
 {
     vx_js_number_str((double)(randombytes_uniform(n) + add), buf, len);
     return buf;
@@ -447,8 +446,7 @@ static bool remote_address_on(const struct vx_strategy *s,
 }
 
 /* Whether strategy s of feature f is on for ctx, constraints aside. */
-static bool strategy_on(const struct vx_feature *f,
-                        const struct vx_strategy *s,
+static bool strategy_on(const struct vx_feature *f, const struct vx_strategy *s,
                         const struct vx_context *ctx)
 {
     const char *group = truthy(s->group_id);
@@ -524,11 +522,9 @@ static const char *variant_seed(const char *stickiness,
  * Pick a variant of v: an override first, then by weight in the bucket
  * of the stickiness id. NULL when all weights are 0.
  */
-static const struct vx_variant *pick_variant(const char *group,
-                                             const char *stickiness,
-                                             const struct vx_variant *v,
-                                             size_t n,
-                                             const struct vx_context *ctx)
+static const struct vx_variant *
+pick_variant(const char *group, const char *stickiness,
+             const struct vx_variant *v, size_t n, const struct vx_context *ctx)
 {
     const struct vx_variant *hit;
     double total = 0, counter = 0;
@@ -555,9 +551,9 @@ static const struct vx_variant *pick_variant(const char *group,
 }
 
 /* The variant a matching strategy s gives, or NULL. */
-static const struct vx_variant *
-strategy_variant(const struct vx_strategy *s, const struct vx_feature *f,
-                 const struct vx_context *ctx)
+static const struct vx_variant *strategy_variant(const struct vx_strategy *s,
+                                                 const struct vx_feature *f,
+                                                 const struct vx_context *ctx)
 {
     const char *stickiness, *group = truthy(s->group_id);
 
@@ -572,8 +568,7 @@ strategy_variant(const struct vx_strategy *s, const struct vx_feature *f,
 
 /* ---- features --------------------------------------------------------- */
 
-static bool feature_on(const struct vx_flagset *fs,
-                       const struct vx_feature *f,
+static bool feature_on(const struct vx_flagset *fs, const struct vx_feature *f,
                        const struct vx_context *ctx,
                        const struct vx_variant **variant);
 
@@ -617,8 +612,7 @@ static bool dependencies_hold(const struct vx_flagset *fs,
  * Whether f is on for ctx; *variant is set to the variant of the first
  * strategy that is on, or NULL when it has none.
  */
-static bool feature_on(const struct vx_flagset *fs,
-                       const struct vx_feature *f,
+static bool feature_on(const struct vx_flagset *fs, const struct vx_feature *f,
                        const struct vx_context *ctx,
                        const struct vx_variant **variant)
 {

@@ -137,8 +137,8 @@ uint32_t murmur3_x86_32_js(const char *s, size_t n, uint32_t seed)
 
 /* Hash "<group_id>:<id>" with the given hash function, bucket it. */
 static uint32_t bucket_with(uint32_t (*hash)(const char *, size_t, uint32_t),
-                            const char *group_id, const char *id,
-                            uint32_t seed, uint32_t n)
+                            const char *group_id, const char *id, uint32_t seed,
+                            uint32_t n)
 {
     size_t ng = strlen(group_id), ni = strlen(id), len = ng + 1 + ni;
     char stack[256], *key = stack;

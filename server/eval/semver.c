@@ -147,8 +147,7 @@ int vx_semver_cmp(const struct vx_semver *a, const struct vx_semver *b)
     int c;
 
     if ((c = cmp_u64(a->major, b->major)) ||
-        (c = cmp_u64(a->minor, b->minor)) ||
-        (c = cmp_u64(a->patch, b->patch)))
+        (c = cmp_u64(a->minor, b->minor)) || (c = cmp_u64(a->patch, b->patch)))
         return c;
     if (!a->pre || !b->pre)
         return a->pre ? -1 : b->pre ? 1 : 0;

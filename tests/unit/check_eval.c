@@ -63,8 +63,8 @@ static struct vx_flagset *strategies(const char *text)
 {
     char buf[4096];
 
-    snprintf(buf, sizeof(buf),
-             "[{'name':'f','enabled':true,'strategies':%s}]", text);
+    snprintf(buf, sizeof(buf), "[{'name':'f','enabled':true,'strategies':%s}]",
+             text);
     return flags(buf);
 }
 
@@ -210,8 +210,7 @@ START_TEST(flexible_rollout)
 
     /* The group defaults to the flag name: on at b, off at b - 1. */
     snprintf(buf, sizeof(buf),
-             "[{'name':'flexibleRollout','parameters':{'rollout':'%u'}}]",
-             b);
+             "[{'name':'flexibleRollout','parameters':{'rollout':'%u'}}]", b);
     fs = strategies(buf);
     ck_assert(on(fs, "f", "{'userId':'user-7'}"));
     ck_assert(on(fs, "f", "{'sessionId':'user-7'}"));
@@ -265,9 +264,9 @@ END_TEST
 
 START_TEST(remote_address)
 {
-    struct vx_flagset *fs = strategies(
-        "[{'name':'remoteAddress','parameters':{'IPs':"
-        "'10.0.0.0/8, 192.168.1.5,2001:db8::1, bad'}}]");
+    struct vx_flagset *fs =
+        strategies("[{'name':'remoteAddress','parameters':{'IPs':"
+                   "'10.0.0.0/8, 192.168.1.5,2001:db8::1, bad'}}]");
 
     ck_assert(on(fs, "f", "{'remoteAddress':'10.20.30.40'}"));
     ck_assert(on(fs, "f", "{'remoteAddress':'192.168.1.5'}"));
@@ -290,8 +289,8 @@ START_TEST(application_hostname)
 
     ck_assert(host[0] != '\0');
     for (i = 0; host[i] && i < sizeof(upper) - 1; i++)
-        upper[i] = (char)(host[i] >= 'a' && host[i] <= 'z' ? host[i] - 32
-                                                           : host[i]);
+        upper[i] =
+            (char)(host[i] >= 'a' && host[i] <= 'z' ? host[i] - 32 : host[i]);
     upper[i] = '\0';
     snprintf(buf, sizeof(buf),
              "[{'name':'applicationHostname','parameters':"
@@ -349,13 +348,13 @@ END_TEST
 
 START_TEST(segments)
 {
-    json_t *root = js(
-        "{'features':[{'name':'f','enabled':true,'strategies':[{'name':"
-        "'default','segments':[1],'constraints':[{'contextName':'a',"
-        "'operator':'IN','values':['1']}]}]},{'name':'g','enabled':true,"
-        "'strategies':[{'name':'default','segments':[9]}]}],"
-        "'segments':[{'id':1,'constraints':[{'contextName':'b',"
-        "'operator':'IN','values':['2']}]}]}");
+    json_t *root =
+        js("{'features':[{'name':'f','enabled':true,'strategies':[{'name':"
+           "'default','segments':[1],'constraints':[{'contextName':'a',"
+           "'operator':'IN','values':['1']}]}]},{'name':'g','enabled':true,"
+           "'strategies':[{'name':'default','segments':[9]}]}],"
+           "'segments':[{'id':1,'constraints':[{'contextName':'b',"
+           "'operator':'IN','values':['2']}]}]}");
     struct vx_flagset *fs;
 
     ck_assert_int_eq(vx_flagset_from_json(root, &fs, NULL), 0);
@@ -436,8 +435,8 @@ START_TEST(number_operators)
                      "{'properties':{'n':'5x'}}"));
     ck_assert(!holds("{'contextName':'n','operator':'NUM_EQ','value':'x'}",
                      "{'properties':{'n':'5'}}"));
-    ck_assert(!holds("{'contextName':'n','operator':'NUM_LT','value':'5'}",
-                     "{}"));
+    ck_assert(
+        !holds("{'contextName':'n','operator':'NUM_LT','value':'5'}", "{}"));
     ck_assert(holds("{'contextName':'n','operator':'NUM_LT','value':'5',"
                     "'inverted':true}",
                     "{}"));
@@ -586,44 +585,42 @@ END_TEST
 
 START_TEST(variant_overrides_and_stickiness)
 {
-    struct vx_flagset *fs = flags(
-        "[{'name':'f','enabled':true,'variants':["
-        "{'name':'a','weight':500,'stickiness':'org'},"
-        "{'name':'b','weight':500,'overrides':[{'contextName':'userId',"
-        "'values':['vip','boss']},{'contextName':'plan','values':"
-        "['gold']}]}]},"
-        "{'name':'zero','enabled':true,'variants':[{'name':'a',"
-        "'weight':0,'overrides':[{'contextName':'userId','values':"
-        "['vip']}]}]}]");
+    struct vx_flagset *fs =
+        flags("[{'name':'f','enabled':true,'variants':["
+              "{'name':'a','weight':500,'stickiness':'org'},"
+              "{'name':'b','weight':500,'overrides':[{'contextName':'userId',"
+              "'values':['vip','boss']},{'contextName':'plan','values':"
+              "['gold']}]}]},"
+              "{'name':'zero','enabled':true,'variants':[{'name':'a',"
+              "'weight':0,'overrides':[{'contextName':'userId','values':"
+              "['vip']}]}]}]");
     uint32_t b = vx_bucket("f", "acme", VX_VARIANT_SEED, 1000);
 
     ck_assert_str_eq(variant(fs, "f", "{'userId':'vip'}", NULL), "b");
-    ck_assert_str_eq(variant(fs, "f", "{'properties':{'plan':'gold'}}",
-                             NULL),
+    ck_assert_str_eq(variant(fs, "f", "{'properties':{'plan':'gold'}}", NULL),
                      "b");
     /* The first variant's stickiness applies to the whole pick. */
     ck_assert_str_eq(
         variant(fs, "f", "{'userId':'x','properties':{'org':'acme'}}", NULL),
         b <= 500 ? "a" : "b");
     /* With nothing to weigh there is no variant, override or not. */
-    ck_assert_str_eq(variant(fs, "zero", "{'userId':'vip'}", NULL),
-                     "disabled");
+    ck_assert_str_eq(variant(fs, "zero", "{'userId':'vip'}", NULL), "disabled");
     vx_flagset_free(fs);
 }
 END_TEST
 
 START_TEST(strategy_variants_win)
 {
-    struct vx_flagset *fs = flags(
-        "[{'name':'f','enabled':true,'variants':[{'name':'flag',"
-        "'weight':1000}],'strategies':["
-        "{'name':'default','constraints':[{'contextName':'userId',"
-        "'operator':'IN','values':['s']}],'variants':[{'name':'strat',"
-        "'weight':1000,'payload':{'type':'json','value':'{}'}}]},"
-        "{'name':'default','constraints':[{'contextName':'userId',"
-        "'operator':'IN','values':['z']}],'variants':[{'name':'none',"
-        "'weight':0}]},"
-        "{'name':'default'}]}]");
+    struct vx_flagset *fs =
+        flags("[{'name':'f','enabled':true,'variants':[{'name':'flag',"
+              "'weight':1000}],'strategies':["
+              "{'name':'default','constraints':[{'contextName':'userId',"
+              "'operator':'IN','values':['s']}],'variants':[{'name':'strat',"
+              "'weight':1000,'payload':{'type':'json','value':'{}'}}]},"
+              "{'name':'default','constraints':[{'contextName':'userId',"
+              "'operator':'IN','values':['z']}],'variants':[{'name':'none',"
+              "'weight':0}]},"
+              "{'name':'default'}]}]");
     struct vx_variant_result r;
     struct vx_context ctx;
 
@@ -710,16 +707,13 @@ START_TEST(js_numbers)
     ck_assert_str_eq(vx_js_number_str(100, buf, sizeof(buf)), "100");
     ck_assert_str_eq(vx_js_number_str(-0.0, buf, sizeof(buf)), "0");
     ck_assert_str_eq(vx_js_number_str(0.1, buf, sizeof(buf)), "0.1");
-    ck_assert_str_eq(vx_js_number_str(123.456, buf, sizeof(buf)),
-                     "123.456");
+    ck_assert_str_eq(vx_js_number_str(123.456, buf, sizeof(buf)), "123.456");
     ck_assert_str_eq(vx_js_number_str(1e21, buf, sizeof(buf)), "1e+21");
     ck_assert_str_eq(vx_js_number_str(1e20, buf, sizeof(buf)),
                      "100000000000000000000");
-    ck_assert_str_eq(vx_js_number_str(0.000001, buf, sizeof(buf)),
-                     "0.000001");
+    ck_assert_str_eq(vx_js_number_str(0.000001, buf, sizeof(buf)), "0.000001");
     ck_assert_str_eq(vx_js_number_str(1.5e-7, buf, sizeof(buf)), "1.5e-7");
-    ck_assert_str_eq(vx_js_number_str(-2.5e30, buf, sizeof(buf)),
-                     "-2.5e+30");
+    ck_assert_str_eq(vx_js_number_str(-2.5e30, buf, sizeof(buf)), "-2.5e+30");
 }
 END_TEST
 
@@ -739,10 +733,10 @@ static int vcmp(const char *a, const char *b)
 
 START_TEST(semver_precedence)
 {
-    const char *order[] = {"1.0.0-alpha",  "1.0.0-alpha.1", "1.0.0-alpha.beta",
-                           "1.0.0-beta",   "1.0.0-beta.2",  "1.0.0-beta.11",
-                           "1.0.0-rc.1",   "1.0.0",         "1.0.1",
-                           "1.1.0",        "2.0.0"};
+    const char *order[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
+                           "1.0.0-beta",  "1.0.0-beta.2",  "1.0.0-beta.11",
+                           "1.0.0-rc.1",  "1.0.0",         "1.0.1",
+                           "1.1.0",       "2.0.0"};
     size_t n = sizeof(order) / sizeof(*order);
     struct vx_semver v;
 
@@ -848,11 +842,10 @@ static int normalise(const char *text, char *out, size_t len,
     int rc = vx_variants_normalise(v, err);
 
     out[0] = '\0';
-    json_array_foreach(v, i, e) {
-        used += (size_t)snprintf(out + used, len - used, "%s%lld",
-                                 i ? "," : "",
-                                 (long long)json_integer_value(
-                                     json_object_get(e, "weight")));
+    json_array_foreach (v, i, e) {
+        used += (size_t)snprintf(
+            out + used, len - used, "%s%lld", i ? "," : "",
+            (long long)json_integer_value(json_object_get(e, "weight")));
     }
     json_decref(v);
     return rc;
@@ -864,8 +857,8 @@ START_TEST(variant_normalisation)
     char w[128];
     json_t *v;
 
-    ck_assert_int_eq(normalise("[{'name':'a'},{'name':'b'},{'name':'c'}]",
-                               w, sizeof(w), &err),
+    ck_assert_int_eq(normalise("[{'name':'a'},{'name':'b'},{'name':'c'}]", w,
+                               sizeof(w), &err),
                      0);
     ck_assert_str_eq(w, "334,333,333");
     ck_assert_int_eq(
@@ -875,11 +868,10 @@ START_TEST(variant_normalisation)
                   w, sizeof(w), &err),
         0);
     ck_assert_str_eq(w, "300,100,300,300");
-    ck_assert_int_eq(
-        normalise("[{'name':'f','weight':999,'weightType':'fix'},"
-                  "{'name':'a'},{'name':'b'}]",
-                  w, sizeof(w), &err),
-        0);
+    ck_assert_int_eq(normalise("[{'name':'f','weight':999,'weightType':'fix'},"
+                               "{'name':'a'},{'name':'b'}]",
+                               w, sizeof(w), &err),
+                     0);
     ck_assert_str_eq(w, "999,1,0");
     ck_assert_int_eq(normalise("[]", w, sizeof(w), &err), 0);
 
@@ -899,9 +891,9 @@ START_TEST(variant_normalisation)
                                w, sizeof(w), &err),
                      VX_EINVAL);
     ck_assert_str_eq(err.path, "/0");
-    ck_assert_int_eq(normalise("[{'name':'a','weightType':'half'}]", w,
-                               sizeof(w), &err),
-                     VX_EINVAL);
+    ck_assert_int_eq(
+        normalise("[{'name':'a','weightType':'half'}]", w, sizeof(w), &err),
+        VX_EINVAL);
     ck_assert_int_eq(normalise("[{'weight':1}]", w, sizeof(w), &err),
                      VX_EINVAL);
     v = js("{}");
@@ -910,9 +902,9 @@ START_TEST(variant_normalisation)
 
     v = js("[{'name':'a'}]");
     ck_assert_int_eq(vx_variants_normalise(v, NULL), 0);
-    ck_assert_str_eq(json_string_value(json_object_get(
-                         json_array_get(v, 0), "weightType")),
-                     "variable");
+    ck_assert_str_eq(
+        json_string_value(json_object_get(json_array_get(v, 0), "weightType")),
+        "variable");
     json_decref(v);
 }
 END_TEST
