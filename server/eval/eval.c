@@ -22,11 +22,13 @@
 
 /* ---- the context ------------------------------------------------------ */
 
+/* Zero every field: no strings, no properties. */
 void vx_context_init(struct vx_context *ctx)
 {
     memset(ctx, 0, sizeof(*ctx));
 }
 
+/* Free the fields and properties, then start empty again. */
 void vx_context_release(struct vx_context *ctx)
 {
     free(ctx->user_id);
@@ -63,6 +65,7 @@ static char **standard_field(const struct vx_context *ctx, const char *name)
     return NULL;
 }
 
+/* Replace, add or (for NULL) remove the property name. */
 void vx_context_set_property(struct vx_context *ctx, const char *name,
                              const char *value)
 {
@@ -93,6 +96,7 @@ void vx_context_set_property(struct vx_context *ctx, const char *name,
     ctx->props[i] = ctx->props[--ctx->n_props];
 }
 
+/* Route name to its standard field, else to the properties. */
 void vx_context_set(struct vx_context *ctx, const char *name, const char *value)
 {
     char **slot = standard_field(ctx, name);
@@ -122,6 +126,7 @@ static void set_members(struct vx_context *ctx, json_t *obj,
     }
 }
 
+/* Copy the scalars of a JSON context into ctx. */
 int vx_context_from_json(struct vx_context *ctx, json_t *obj,
                          struct vx_err *err)
 {
@@ -141,6 +146,7 @@ int vx_context_from_json(struct vx_context *ctx, json_t *obj,
     return 0;
 }
 
+/* Look name up among the standard fields, then the properties. */
 const char *vx_context_get(const struct vx_context *ctx, const char *name)
 {
     char **slot = standard_field(ctx, name);
@@ -325,6 +331,7 @@ static bool check_op(const struct vx_constraint *c,
     }
 }
 
+/* Apply c's operator to ctx and honour "inverted". */
 bool vx_eval_constraint(const struct vx_constraint *c,
                         const struct vx_context *ctx)
 {
@@ -385,6 +392,7 @@ static void read_hostname(void)
         *p = (char)tolower((unsigned char)*p);
 }
 
+/* Read the host name on first use; later calls share it. */
 const char *vx_eval_hostname(void)
 {
     pthread_once(&hostname_once, read_hostname);
@@ -550,7 +558,13 @@ pick_variant(const char *group, const char *stickiness,
     return NULL;
 }
 
-/* The variant a matching strategy s gives, or NULL. */
+/*
+ * The variant a matching strategy s gives, or NULL. Its stickiness is
+ * the first variant's, else the strategy's. Its group is the groupId
+ * parameter, else the flag name, as for flexibleRollout: the Node SDK
+ * would hash the text "undefined" there, but Unleash always sends a
+ * groupId with strategy variants, so only hand-made data can differ.
+ */
 static const struct vx_variant *strategy_variant(const struct vx_strategy *s,
                                                  const struct vx_feature *f,
                                                  const struct vx_context *ctx)
@@ -633,6 +647,7 @@ static bool feature_on(const struct vx_flagset *fs, const struct vx_feature *f,
     return false;
 }
 
+/* Evaluate f for ctx and drop the variant. */
 bool vx_eval_feature_enabled(const struct vx_flagset *fs,
                              const struct vx_feature *f,
                              const struct vx_context *ctx)
@@ -653,6 +668,7 @@ static void fill_result(struct vx_variant_result *out,
     out->payload_value = v ? v->payload_value : NULL;
 }
 
+/* Evaluate f once; take a strategy variant, else a flag one. */
 void vx_eval_feature_variant(const struct vx_flagset *fs,
                              const struct vx_feature *f,
                              const struct vx_context *ctx,
@@ -667,6 +683,7 @@ void vx_eval_feature_variant(const struct vx_flagset *fs,
     fill_result(out, on ? v : NULL, on);
 }
 
+/* Look name up and evaluate it; unknown names are off. */
 bool vx_eval_enabled(const struct vx_flagset *fs, const char *name,
                      const struct vx_context *ctx)
 {
@@ -675,6 +692,7 @@ bool vx_eval_enabled(const struct vx_flagset *fs, const char *name,
     return f && vx_eval_feature_enabled(fs, f, ctx);
 }
 
+/* Look name up and pick its variant; unknown names are disabled. */
 void vx_eval_variant(const struct vx_flagset *fs, const char *name,
                      const struct vx_context *ctx,
                      struct vx_variant_result *out)

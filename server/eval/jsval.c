@@ -68,6 +68,7 @@ static bool decimal_ok(const char *p, const char *end)
     return p == end;
 }
 
+/* Trim, then read a radix literal, Infinity or a decimal. */
 bool vx_js_number(const char *s, double *out)
 {
     const char *end;
@@ -143,6 +144,7 @@ static void js_layout(bool neg, const char *digits, int n, char *buf,
     }
 }
 
+/* Find the shortest round-trip digits, lay them out as JS does. */
 char *vx_js_number_str(double d, char *buf, size_t len)
 {
     char tmp[40], digits[24];

@@ -40,6 +40,7 @@ static int check_variant(json_t *v, size_t i, json_int_t *fixed,
     return 0;
 }
 
+/* Check every variant, then share out what fix ones leave. */
 int vx_variants_normalise(json_t *variants, struct vx_err *err)
 {
     json_int_t fixed = 0, share, leftover;

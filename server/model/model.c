@@ -146,6 +146,7 @@ static void feature_release(struct vx_feature *f)
     free(f->dependencies);
 }
 
+/* Free every feature and segment, then the indexes. */
 void vx_flagset_free(struct vx_flagset *fs)
 {
     if (!fs)
@@ -166,6 +167,7 @@ void vx_flagset_free(struct vx_flagset *fs)
 
 /* ---- JSON helpers ----------------------------------------------------- */
 
+/* Write a string, number or boolean as JavaScript's String(). */
 char *vx_json_scalar_str(json_t *v)
 {
     char num[40];
@@ -586,6 +588,7 @@ static int parse_strategy(json_t *o, struct vx_strategy *s, const char *path,
     return 0;
 }
 
+/* Search the parameters in order. */
 const char *vx_strategy_param(const struct vx_strategy *s, const char *name)
 {
     for (size_t i = 0; i < s->n_params; i++)
@@ -785,6 +788,7 @@ static int parse_flagset(json_t *root, struct vx_flagset *fs,
     return 0;
 }
 
+/* Parse root, then link segments, parents and indexes. */
 int vx_flagset_from_json(json_t *root, struct vx_flagset **out,
                          struct vx_err *err)
 {
@@ -802,6 +806,7 @@ int vx_flagset_from_json(json_t *root, struct vx_flagset **out,
     return 0;
 }
 
+/* Binary search of the name index. */
 const struct vx_feature *vx_flagset_feature(const struct vx_flagset *fs,
                                             const char *name)
 {
@@ -821,6 +826,7 @@ const struct vx_feature *vx_flagset_feature(const struct vx_flagset *fs,
     return NULL;
 }
 
+/* Binary search of the id index. */
 const struct vx_segment *vx_flagset_segment(const struct vx_flagset *fs,
                                             int64_t id)
 {
