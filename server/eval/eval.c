@@ -399,10 +399,29 @@ const char *vx_eval_hostname(void)
     return hostname_buf;
 }
 
-/* A random id as JavaScript's String(Math.round(random * (n - 1))) + add. */
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Initialise libsodium for its random generator. The result is not
+ * checked: it fails only when the system has no entropy source, and
+ * libsodium's generator then stops the process itself when used.
+ */
+static void init_sodium(void)
+{
+    (void)sodium_init();
+}
+
+/* A uniformly random number below n, safe from any thread. */
+static uint32_t random_below(uint32_t n)
+{
+    pthread_once(&sodium_once, init_sodium);
+    return randombytes_uniform(n);
+}
+
+/* A random whole number in add..add+n-1, as text, for random stickiness. */
 static const char *random_id(char *buf, size_t len, uint32_t n, uint32_t add)
 {
-    vx_js_number_str((double)(randombytes_uniform(n) + add), buf, len);
+    vx_js_number_str((double)(random_below(n) + add), buf, len);
     return buf;
 }
 
@@ -477,8 +496,7 @@ static bool strategy_on(const struct vx_feature *f, const struct vx_strategy *s,
     case VX_STRATEGY_GRADUAL_SESSION_ID:
         return in_rollout(s, group ? group : "", truthy(ctx->session_id));
     case VX_STRATEGY_GRADUAL_RANDOM:
-        return s->percent_ok &&
-               s->percent >= (double)(randombytes_uniform(100) + 1);
+        return s->percent_ok && s->percent >= (double)(random_below(100) + 1);
     default:
         return false;
     }
