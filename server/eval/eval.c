@@ -17,6 +17,7 @@
 #include "eval/jsval.h"
 #include "eval/murmur3.h"
 #include "eval/regex.h"
+#include "log.h"
 #include "util.h"
 #include "vx_alloc.h"
 
@@ -402,13 +403,14 @@ const char *vx_eval_hostname(void)
 static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
 
 /*
- * Initialise libsodium for its random generator. The result is not
- * checked: it fails only when the system has no entropy source, and
- * libsodium's generator then stops the process itself when used.
+ * Initialise libsodium for its random generator. It fails only when the
+ * system has no entropy source; that is logged, and libsodium's
+ * generator then stops the process itself when used.
  */
 static void init_sodium(void)
 {
-    (void)sodium_init();
+    if (sodium_init() < 0)
+        vx_log_error("libsodium cannot initialise", NULL);
 }
 
 /* A uniformly random number below n, safe from any thread. */
