@@ -238,6 +238,9 @@ static bool check_num(const struct vx_constraint *c, const char *v)
 /*
  * DATE_AFTER and DATE_BEFORE compare the context's currentTime (or
  * now), whatever contextName says, as the SDKs do.
+ * NEEDSWORK: times are read with vx_time_parse(), which takes RFC 3339
+ * and plain dates; JavaScript's Date also reads other layouts ("Jun 1
+ * 2024") and takes a time without a zone as local time, not UTC.
  */
 static bool check_date(const struct vx_constraint *c,
                        const struct vx_context *ctx)

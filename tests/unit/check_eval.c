@@ -5,6 +5,7 @@
  * RE2 patterns). JSON in this file is written with ' for " to stay
  * readable; q() swaps them back.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -909,6 +910,81 @@ START_TEST(variant_normalisation)
 }
 END_TEST
 
+/* ---- threads ---------------------------------------------------------- */
+
+#define THREAD_USERS 2000
+
+struct thread_job {
+    const struct vx_flagset *fs;
+    const char **expected; /* variant name per user */
+    int mismatches;
+};
+
+/* Evaluate every user again on a thread and count disagreements. */
+static void *evaluate_users(void *arg)
+{
+    struct thread_job *job = arg;
+    struct vx_variant_result r;
+    struct vx_context ctx;
+    char id[16];
+
+    vx_context_init(&ctx);
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < THREAD_USERS; i++) {
+            snprintf(id, sizeof(id), "u%d", i);
+            vx_context_set(&ctx, "userId", id);
+            vx_eval_variant(job->fs, "f", &ctx, &r);
+            if (strcmp(r.name, job->expected[i]))
+                job->mismatches++;
+        }
+    }
+    vx_context_release(&ctx);
+    return NULL;
+}
+
+START_TEST(shared_between_threads)
+{
+    struct vx_flagset *fs = flags(
+        "[{'name':'p','enabled':true,'strategies':[{'name':"
+        "'flexibleRollout','parameters':{'rollout':'70'}}]},"
+        "{'name':'f','enabled':true,'dependencies':[{'feature':'p'}],"
+        "'strategies':[{'name':'default','constraints':[{'contextName':"
+        "'userId','operator':'REGEX','value':'^u\\\\d*[0-8]$'}]}],"
+        "'variants':[{'name':'a','weight':300},{'name':'b','weight':700}]}]");
+    static const char *expected[THREAD_USERS];
+    struct thread_job jobs[4];
+    pthread_t threads[4];
+    struct vx_variant_result r;
+    struct vx_context ctx;
+    char id[16];
+    int seen_a = 0, seen_b = 0, seen_off = 0;
+
+    vx_context_init(&ctx);
+    for (int i = 0; i < THREAD_USERS; i++) {
+        snprintf(id, sizeof(id), "u%d", i);
+        vx_context_set(&ctx, "userId", id);
+        vx_eval_variant(fs, "f", &ctx, &r);
+        expected[i] = r.name;
+        seen_a += !strcmp(r.name, "a");
+        seen_b += !strcmp(r.name, "b");
+        seen_off += !r.feature_enabled;
+    }
+    vx_context_release(&ctx);
+    ck_assert(seen_a > 0 && seen_b > 0 && seen_off > 0);
+
+    for (int t = 0; t < 4; t++) {
+        jobs[t] = (struct thread_job){fs, expected, 0};
+        ck_assert_int_eq(
+            pthread_create(&threads[t], NULL, evaluate_users, &jobs[t]), 0);
+    }
+    for (int t = 0; t < 4; t++) {
+        pthread_join(threads[t], NULL);
+        ck_assert_int_eq(jobs[t].mismatches, 0);
+    }
+    vx_flagset_free(fs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("eval");
@@ -917,6 +993,7 @@ int main(void)
     TCase *cons = tcase_create("constraints");
     TCase *var = tcase_create("variants");
     TCase *help = tcase_create("helpers");
+    TCase *threads = tcase_create("threads");
     SRunner *sr;
     int failed;
 
@@ -945,11 +1022,13 @@ int main(void)
     tcase_add_test(help, semver_precedence);
     tcase_add_test(help, ip_ranges);
     tcase_add_test(help, re2_patterns);
+    tcase_add_test(threads, shared_between_threads);
     suite_add_tcase(s, ctx);
     suite_add_tcase(s, strat);
     suite_add_tcase(s, cons);
     suite_add_tcase(s, var);
     suite_add_tcase(s, help);
+    suite_add_tcase(s, threads);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
