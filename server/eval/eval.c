@@ -569,6 +569,12 @@ pick_variant(const char *group, const char *stickiness,
     if ((hit = find_override(v, n, ctx)))
         return hit;
 
+    /*
+     * A total below one leaves no variant, as in JavaScript; one beyond
+     * 32 bits (not a valid flag) cannot be bucketed.
+     */
+    if (total < 1 || total > UINT32_MAX)
+        return NULL;
     target = vx_bucket(group, variant_seed(stickiness, ctx, buf, sizeof(buf)),
                        VX_VARIANT_SEED, (uint32_t)total);
     for (size_t i = 0; i < n; i++) {

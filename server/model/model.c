@@ -405,9 +405,9 @@ static int parse_variant(json_t *o, struct vx_variant *v, const char *path,
     w = json_object_get(o, "weight");
     if (json_is_number(w))
         v->weight = json_number_value(w);
-    else if (json_is_string(w) &&
+    else if (!json_is_string(w) ||
              !vx_js_number(json_string_value(w), &v->weight))
-        v->weight = 0;
+        v->weight = 0; /* absent or not a number: never picked */
     v->weight_type = member_str(o, "weightType");
     v->stickiness = member_str(o, "stickiness");
     parse_payload(o, v);
