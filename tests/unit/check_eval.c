@@ -594,7 +594,9 @@ START_TEST(variant_overrides_and_stickiness)
               "['gold']}]}]},"
               "{'name':'zero','enabled':true,'variants':[{'name':'a',"
               "'weight':0,'overrides':[{'contextName':'userId','values':"
-              "['vip']}]}]}]");
+              "['vip']}]}]},"
+              "{'name':'half','enabled':true,'variants':[{'name':'a',"
+              "'weight':0.5}]}]");
     uint32_t b = vx_bucket("f", "acme", VX_VARIANT_SEED, 1000);
 
     ck_assert_str_eq(variant(fs, "f", "{'userId':'vip'}", NULL), "b");
@@ -606,6 +608,7 @@ START_TEST(variant_overrides_and_stickiness)
         b <= 500 ? "a" : "b");
     /* With nothing to weigh there is no variant, override or not. */
     ck_assert_str_eq(variant(fs, "zero", "{'userId':'vip'}", NULL), "disabled");
+    ck_assert_str_eq(variant(fs, "half", "{'userId':'u'}", NULL), "disabled");
     vx_flagset_free(fs);
 }
 END_TEST
