@@ -44,8 +44,8 @@ static int read_legal(json_t *arr, json_t **out, struct vx_err *err)
         } else if (json_is_object(v)) {
             rc = vx_v_string(v, "value", VX_REQUIRED, 100, &val, err);
             if (rc == VX_OK)
-                rc = vx_v_string(v, "description", VX_OPTIONAL, 1000,
-                                 &desc, err);
+                rc = vx_v_string(v, "description", VX_OPTIONAL, 1000, &desc,
+                                 err);
             if (rc) {
                 snprintf(err->path, sizeof(err->path), "%s", path);
                 break;
@@ -59,9 +59,8 @@ static int read_legal(json_t *arr, json_t **out, struct vx_err *err)
         else
             json_object_set_new(seen, val, json_true());
         if (rc == VX_OK)
-            json_array_append_new(*out,
-                                  json_pack("{s:s, s:s}", "value", val,
-                                            "description", desc));
+            json_array_append_new(*out, json_pack("{s:s, s:s}", "value", val,
+                                                  "description", desc));
     }
     json_decref(seen);
     if (rc) {
@@ -79,8 +78,8 @@ static int read_field(json_t *body, struct vx_context_row *c,
     int sticky = -1;
     int rc;
 
-    rc = vx_v_string(body, "description", VX_OPTIONAL, 1000,
-                     &c->description, err);
+    rc = vx_v_string(body, "description", VX_OPTIONAL, 1000, &c->description,
+                     err);
     if (rc == VX_OK)
         rc = vx_v_bool(body, "stickiness", VX_OPTIONAL, &sticky, err);
     if (rc == VX_OK)
@@ -147,8 +146,8 @@ static void on_create(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK)
         rc = vx_store_context_get(st, name, &field, &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "context-field-created", NULL, NULL,
-                            NULL, NULL, field, &err);
+        rc = vx_store_event(st, &who, "context-field-created", NULL, NULL, NULL,
+                            NULL, field, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 201, field);
@@ -180,8 +179,8 @@ static void on_update(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK)
         rc = vx_store_context_get(st, name, &field, &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "context-field-updated", NULL, NULL,
-                            NULL, pre, field, &err);
+        rc = vx_store_event(st, &who, "context-field-updated", NULL, NULL, NULL,
+                            pre, field, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 200, field);
@@ -211,8 +210,8 @@ static void on_delete(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK)
         rc = vx_store_context_delete(st, name, &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "context-field-deleted", NULL, NULL,
-                            NULL, pre, NULL, &err);
+        rc = vx_store_event(st, &who, "context-field-deleted", NULL, NULL, NULL,
+                            pre, NULL, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 200, NULL);

@@ -20,8 +20,8 @@
  * Read query parameter key as an ISO time into buf (32 bytes), in the
  * form the store keeps. A bare date as "to" means the end of that day.
  */
-static int query_time(const struct vx_req *req, const char *key,
-                      char *buf, const char **out, struct vx_err *err)
+static int query_time(const struct vx_req *req, const char *key, char *buf,
+                      const char **out, struct vx_err *err)
 {
     const char *v = vx_req_query(req, key);
     int64_t ms;
@@ -42,8 +42,8 @@ static int query_time(const struct vx_req *req, const char *key,
 }
 
 /* Read query parameter key as an integer in [0, max] into *out. */
-static int query_int(const struct vx_req *req, const char *key,
-                     int64_t max, int64_t *out, struct vx_err *err)
+static int query_int(const struct vx_req *req, const char *key, int64_t max,
+                     int64_t *out, struct vx_err *err)
 {
     const char *v = vx_req_query(req, key);
     char *end = NULL;
@@ -143,7 +143,7 @@ static void on_feature(struct vx_req *req, struct vx_reply *rep)
 
 const struct vx_route vx_routes_events[] = {
     {"GET", "/api/admin/events", VX_ACCESS_ADMIN, VX_ROLE_VIEWER, on_list},
-    {"GET", "/api/admin/events/:featureName", VX_ACCESS_ADMIN,
-     VX_ROLE_VIEWER, on_feature},
+    {"GET", "/api/admin/events/:featureName", VX_ACCESS_ADMIN, VX_ROLE_VIEWER,
+     on_feature},
     {NULL, NULL, 0, 0, NULL},
 };

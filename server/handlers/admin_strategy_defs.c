@@ -15,7 +15,7 @@
 #include "store/strategy_defs.h"
 
 static const char *const param_types[] = {"string", "percentage", "list",
-                                          "number", "boolean", NULL};
+                                          "number", "boolean",    NULL};
 
 /*
  * Check one parameter definition p (index i) and append it, with every
@@ -46,10 +46,9 @@ static int read_param(json_t *p, size_t i, json_t *out, struct vx_err *err)
         snprintf(err->path, sizeof(err->path), "%s", path);
         return rc;
     }
-    json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:b}", "name",
-                                         name, "type", type, "description",
-                                         desc ? desc : "", "required",
-                                         required));
+    json_array_append_new(
+        out, json_pack("{s:s, s:s, s:s, s:b}", "name", name, "type", type,
+                       "description", desc ? desc : "", "required", required));
     return VX_OK;
 }
 
@@ -99,10 +98,9 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
         rc = vx_store_strategy_defs_list(req->app->store, &list, &err);
         vx_store_done(req->app->store);
     }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL
-                       : json_pack("{s:i, s:o}", "version", 1, "strategies",
-                                   list));
+    vx_reply_result(
+        rep, rc, &err, 200,
+        rc ? NULL : json_pack("{s:i, s:o}", "version", 1, "strategies", list));
 }
 
 /* GET /api/admin/strategies/:name */
@@ -114,8 +112,7 @@ static void on_get(struct vx_req *req, struct vx_reply *rep)
 
     if (rc == VX_OK) {
         rc = vx_store_strategy_def_get(req->app->store,
-                                       vx_req_param(req, "name"), &def,
-                                       &err);
+                                       vx_req_param(req, "name"), &def, &err);
         vx_store_done(req->app->store);
     }
     vx_reply_result(rep, rc, &err, 200, def);
@@ -173,13 +170,12 @@ static void on_update(struct vx_req *req, struct vx_reply *rep)
         goto out;
     rc = vx_store_strategy_def_get(st, name, &pre, &err);
     if (rc == VX_OK)
-        rc = vx_store_strategy_def_update(st, name, title, desc, params,
-                                          &err);
+        rc = vx_store_strategy_def_update(st, name, title, desc, params, &err);
     if (rc == VX_OK)
         rc = vx_store_strategy_def_get(st, name, &def, &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "strategy-updated", NULL, NULL, NULL,
-                            pre, def, &err);
+        rc = vx_store_event(st, &who, "strategy-updated", NULL, NULL, NULL, pre,
+                            def, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 200, def);
@@ -206,8 +202,7 @@ static void change(struct vx_req *req, struct vx_reply *rep, int what)
                         "the default strategy cannot be deprecated");
     if (rc == VX_OK)
         rc = what < 0 ? vx_store_strategy_def_delete(st, name, &err)
-                      : vx_store_strategy_def_deprecate(st, name, what,
-                                                        &err);
+                      : vx_store_strategy_def_deprecate(st, name, what, &err);
     if (rc == VX_OK && what >= 0)
         rc = vx_store_strategy_def_get(st, name, &def, &err);
     if (rc == VX_OK)

@@ -30,8 +30,8 @@ static void reload_auth(struct vx_req *req)
     struct vx_err err = {0};
 
     if (vx_auth_reload(req->app->auth, req->app->store, &err))
-        vx_log_error("cannot reload tokens", "req=%s error=\"%s\"",
-                     req->id, err.msg);
+        vx_log_error("cannot reload tokens", "req=%s error=\"%s\"", req->id,
+                     err.msg);
 }
 
 /*
@@ -56,9 +56,8 @@ static json_t *api_view(json_t *t)
  */
 static json_t *pat_view(json_t *t)
 {
-    static const char *const keep[] = {"id",        "display",
-                                       "userId",    "expiresAt",
-                                       "createdAt", "seenAt",
+    static const char *const keep[] = {"id",        "display",   "userId",
+                                       "expiresAt", "createdAt", "seenAt",
                                        "secret",    NULL};
     json_t *v = json_object();
 
@@ -126,9 +125,8 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
         rc = vx_store_tokens_list(req->app->store, NULL, 0, &all, &err);
         vx_store_done(req->app->store);
     }
-    json_array_foreach(all, i, t)
-        if (type_of(t) != VX_TOKEN_PERSONAL)
-            json_array_append(list, api_view(t));
+    json_array_foreach(all, i, t) if (type_of(t) != VX_TOKEN_PERSONAL)
+        json_array_append(list, api_view(t));
     json_decref(all);
     vx_reply_result(rep, rc, &err, 200, json_pack("{s:o}", "tokens", list));
 }
@@ -158,8 +156,7 @@ static int read_api_token(json_t *body, struct vx_token_request *r,
                           char *expires, struct vx_err *err)
 {
     const char *type = NULL;
-    int rc = vx_v_string(body, "tokenName", VX_OPTIONAL, 100, &r->name,
-                         err);
+    int rc = vx_v_string(body, "tokenName", VX_OPTIONAL, 100, &r->name, err);
 
     if (rc == VX_OK && !r->name)
         rc = vx_v_string(body, "username", VX_OPTIONAL, 100, &r->name, err);
@@ -178,11 +175,11 @@ static int read_api_token(json_t *body, struct vx_token_request *r,
                             type);
     }
     if (rc == VX_OK)
-        rc = vx_v_string(body, "environment", VX_OPTIONAL, 100,
-                         &r->environment, err);
+        rc = vx_v_string(body, "environment", VX_OPTIONAL, 100, &r->environment,
+                         err);
     if (rc == VX_OK)
-        rc = vx_v_time(body, "expiresAt", VX_OPTIONAL, expires,
-                       &r->expires_at, err);
+        rc = vx_v_time(body, "expiresAt", VX_OPTIONAL, expires, &r->expires_at,
+                       err);
     if (rc == VX_OK)
         rc = read_projects(body, &r->projects, err);
     return rc;
@@ -245,17 +242,15 @@ static void on_update(struct vx_req *req, struct vx_reply *rep)
         rc = vx_err_set(&err, VX_ENOTFOUND, NULL, "no such API token");
     if (rc == VX_OK)
         rc = vx_store_token_set_expiry(
-            st, json_integer_value(json_object_get(pre, "id")), expires,
-            &err);
+            st, json_integer_value(json_object_get(pre, "id")), expires, &err);
     if (rc == VX_OK)
         rc = vx_store_token_get(
-            st, json_integer_value(json_object_get(pre, "id")), &token,
-            &err);
+            st, json_integer_value(json_object_get(pre, "id")), &token, &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "api-token-updated", NULL, NULL,
-                            json_string_value(
-                                json_object_get(pre, "environment")),
-                            pre, token, &err);
+        rc = vx_store_event(
+            st, &who, "api-token-updated", NULL, NULL,
+            json_string_value(json_object_get(pre, "environment")), pre, token,
+            &err);
     rc = vx_store_finish(st, rc, &err);
     if (rc == VX_OK)
         reload_auth(req);
@@ -288,10 +283,10 @@ static void delete_token(struct vx_req *req, struct vx_reply *rep,
         rc = vx_store_token_delete(
             st, json_integer_value(json_object_get(pre, "id")), &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "api-token-deleted", NULL, NULL,
-                            json_string_value(
-                                json_object_get(pre, "environment")),
-                            pre, NULL, &err);
+        rc = vx_store_event(
+            st, &who, "api-token-deleted", NULL, NULL,
+            json_string_value(json_object_get(pre, "environment")), pre, NULL,
+            &err);
     rc = vx_store_finish(st, rc, &err);
     if (rc == VX_OK)
         reload_auth(req);
@@ -317,9 +312,8 @@ static void on_delete(struct vx_req *req, struct vx_reply *rep)
  * Issue a personal token for user id (of kind, which must exist and be
  * live) from a body {description, expiresAt?}, and reply 201 with it.
  */
-static void issue_personal(struct vx_req *req, struct vx_reply *rep,
-                           int64_t id, enum vx_user_kind kind,
-                           int need_description)
+static void issue_personal(struct vx_req *req, struct vx_reply *rep, int64_t id,
+                           enum vx_user_kind kind, int need_description)
 {
     struct vx_store *st = req->app->store;
     struct vx_actor who = vx_req_actor(req);
@@ -331,11 +325,10 @@ static void issue_personal(struct vx_req *req, struct vx_reply *rep,
 
     if (vx_req_json(req, rep, !need_description, &body))
         return;
-    rc = vx_v_string(body, "description", need_description, 100, &r.name,
-                     &err);
+    rc = vx_v_string(body, "description", need_description, 100, &r.name, &err);
     if (rc == VX_OK)
-        rc = vx_v_time(body, "expiresAt", VX_OPTIONAL, expires,
-                       &r.expires_at, &err);
+        rc = vx_v_time(body, "expiresAt", VX_OPTIONAL, expires, &r.expires_at,
+                       &err);
     if (rc == VX_OK && !r.name)
         r.name = "personal token";
     r.type = VX_TOKEN_PERSONAL;
@@ -346,8 +339,7 @@ static void issue_personal(struct vx_req *req, struct vx_reply *rep,
         goto out;
     rc = vx_store_user_get(st, id, kind, &user, &err);
     if (rc == VX_OK)
-        rc = vx_token_issue(st, &who, &r, secret, sizeof(secret), &token,
-                            &err);
+        rc = vx_token_issue(st, &who, &r, secret, sizeof(secret), &token, &err);
     rc = vx_store_finish(st, rc, &err);
     sodium_memzero(secret, sizeof(secret));
     if (rc == VX_OK)
@@ -359,9 +351,8 @@ out:
 }
 
 /* Reply with the personal tokens of user id under key. */
-static void list_personal(struct vx_req *req, struct vx_reply *rep,
-                          int64_t id, enum vx_user_kind kind,
-                          const char *key)
+static void list_personal(struct vx_req *req, struct vx_reply *rep, int64_t id,
+                          enum vx_user_kind kind, const char *key)
 {
     struct vx_store *st = req->app->store;
     struct vx_err err = {0};
@@ -394,8 +385,7 @@ static void on_my_create(struct vx_req *req, struct vx_reply *rep)
 /* May delete through /api/admin/user/tokens: the caller's own. */
 static int may_own(json_t *t, const struct vx_req *req)
 {
-    return type_of(t) == VX_TOKEN_PERSONAL &&
-           owner_of(t) == req->who.user_id;
+    return type_of(t) == VX_TOKEN_PERSONAL && owner_of(t) == req->who.user_id;
 }
 
 /* DELETE /api/admin/user/tokens/:id */
@@ -411,8 +401,7 @@ static void on_my_delete(struct vx_req *req, struct vx_reply *rep)
 }
 
 /* The :id path parameter as a user id, or a 404 reply. */
-static int user_param(struct vx_req *req, struct vx_reply *rep,
-                      int64_t *id)
+static int user_param(struct vx_req *req, struct vx_reply *rep, int64_t *id)
 {
     struct vx_err err = {0};
     int rc = vx_v_param_id(vx_req_param(req, "id"), "user", id, &err);
@@ -482,10 +471,10 @@ const struct vx_route vx_routes_tokens[] = {
      on_my_list},
     {"POST", "/api/admin/user/tokens", VX_ACCESS_ADMIN, VX_ROLE_VIEWER,
      on_my_create},
-    {"DELETE", "/api/admin/user/tokens/:id", VX_ACCESS_ADMIN,
-     VX_ROLE_VIEWER, on_my_delete},
-    {"POST", "/api/admin/user-admin/:id/tokens", VX_ACCESS_ADMIN,
-     VX_ROLE_ADMIN, on_user_create},
+    {"DELETE", "/api/admin/user/tokens/:id", VX_ACCESS_ADMIN, VX_ROLE_VIEWER,
+     on_my_delete},
+    {"POST", "/api/admin/user-admin/:id/tokens", VX_ACCESS_ADMIN, VX_ROLE_ADMIN,
+     on_user_create},
     {"GET", S, VX_ACCESS_ADMIN, VX_ROLE_ADMIN, on_sa_list},
     {"POST", S, VX_ACCESS_ADMIN, VX_ROLE_ADMIN, on_sa_create},
     {"DELETE", S "/:tokenId", VX_ACCESS_ADMIN, VX_ROLE_ADMIN, on_sa_delete},

@@ -20,9 +20,9 @@
 /* The root roles as Unleash numbers them, for list replies. */
 static json_t *root_roles(void)
 {
-    return json_pack("[{s:i, s:s}, {s:i, s:s}, {s:i, s:s}]", "id", 1,
-                     "name", "Admin", "id", 2, "name", "Editor", "id", 3,
-                     "name", "Viewer");
+    return json_pack("[{s:i, s:s}, {s:i, s:s}, {s:i, s:s}]", "id", 1, "name",
+                     "Admin", "id", 2, "name", "Editor", "id", 3, "name",
+                     "Viewer");
 }
 
 /* Reload the token cache after a committed change to users. */
@@ -31,8 +31,8 @@ static void reload_auth(struct vx_req *req)
     struct vx_err err = {0};
 
     if (vx_auth_reload(req->app->auth, req->app->store, &err))
-        vx_log_error("cannot reload tokens", "req=%s error=\"%s\"",
-                     req->id, err.msg);
+        vx_log_error("cannot reload tokens", "req=%s error=\"%s\"", req->id,
+                     err.msg);
 }
 
 /*
@@ -69,8 +69,8 @@ static int read_user(json_t *body, int creating, int service,
 {
     int rc;
 
-    rc = vx_v_string(body, "username", creating && service, 100,
-                     &u->username, err);
+    rc = vx_v_string(body, "username", creating && service, 100, &u->username,
+                     err);
     if (rc == VX_OK)
         rc = vx_v_string(body, "email", VX_OPTIONAL, 200, &u->email, err);
     if (rc == VX_OK)
@@ -106,10 +106,10 @@ static void list_users(struct vx_req *req, struct vx_reply *rep,
         rc = vx_store_users_list(req->app->store, kind, &list, &err);
         vx_store_done(req->app->store);
     }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL
-                       : json_pack("{s:o, s:o}", key, list, "rootRoles",
-                                   root_roles()));
+    vx_reply_result(
+        rep, rc, &err, 200,
+        rc ? NULL
+           : json_pack("{s:o, s:o}", key, list, "rootRoles", root_roles()));
 }
 
 /* Reply with one live user of kind, by the :id parameter. */
@@ -154,9 +154,8 @@ static void create_user(struct vx_req *req, struct vx_reply *rep,
         rc = vx_store_user_get(st, id, kind, &user, &err);
     if (rc == VX_OK)
         rc = vx_store_event(st, &who,
-                            kind == VX_USERS_SERVICE
-                                ? "service-account-created"
-                                : "user-created",
+                            kind == VX_USERS_SERVICE ? "service-account-created"
+                                                     : "user-created",
                             NULL, NULL, NULL, NULL, user, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
@@ -183,8 +182,7 @@ static void update_user(struct vx_req *req, struct vx_reply *rep,
     if (vx_req_json(req, rep, 0, &body))
         return;
     rc = read_user(body, 0, kind == VX_USERS_SERVICE, &u, &err);
-    if (rc == VX_OK && id == BUILTIN_ADMIN && u.role &&
-        strcmp(u.role, "Admin"))
+    if (rc == VX_OK && id == BUILTIN_ADMIN && u.role && strcmp(u.role, "Admin"))
         rc = vx_err_set(&err, VX_EINVAL, "/body/rootRole",
                         "the built-in admin user keeps the Admin role");
     if (rc == VX_OK)
@@ -198,9 +196,8 @@ static void update_user(struct vx_req *req, struct vx_reply *rep,
         rc = vx_store_user_get(st, id, kind, &user, &err);
     if (rc == VX_OK)
         rc = vx_store_event(st, &who,
-                            kind == VX_USERS_SERVICE
-                                ? "service-account-updated"
-                                : "user-updated",
+                            kind == VX_USERS_SERVICE ? "service-account-updated"
+                                                     : "user-updated",
                             NULL, NULL, NULL, pre, user, &err);
     rc = vx_store_finish(st, rc, &err);
     if (rc == VX_OK)
@@ -233,12 +230,11 @@ static void delete_user(struct vx_req *req, struct vx_reply *rep,
     if (rc == VX_OK)
         rc = vx_store_user_delete(st, id, &tokens, &err);
     if (rc == VX_OK) {
-        data = json_pack("{s:I, s:I}", "id", (json_int_t)id,
-                         "tokensDeleted", (json_int_t)tokens);
+        data = json_pack("{s:I, s:I}", "id", (json_int_t)id, "tokensDeleted",
+                         (json_int_t)tokens);
         rc = vx_store_event(st, &who,
-                            kind == VX_USERS_SERVICE
-                                ? "service-account-deleted"
-                                : "user-deleted",
+                            kind == VX_USERS_SERVICE ? "service-account-deleted"
+                                                     : "user-deleted",
                             NULL, NULL, NULL, pre, data, &err);
     }
     rc = vx_store_finish(st, rc, &err);
@@ -318,8 +314,8 @@ static void on_whoami(struct vx_req *req, struct vx_reply *rep)
     int rc = vx_store_read(req->app->store, &err);
 
     if (rc == VX_OK) {
-        rc = vx_store_user_get(req->app->store, req->who.user_id,
-                               VX_USERS_ANY, &u, &err);
+        rc = vx_store_user_get(req->app->store, req->who.user_id, VX_USERS_ANY,
+                               &u, &err);
         vx_store_done(req->app->store);
     }
     vx_reply_result(rep, rc, &err, 200,

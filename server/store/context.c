@@ -8,14 +8,14 @@
 #include "store/sql.h"
 #include "store/store.h"
 
-#define CONTEXT_COLUMNS                                                    \
-    "name, description, stickiness AS \"stickiness$bool\","                \
-    " sort_order AS sortOrder, legal_values AS \"legalValues$json\","      \
+#define CONTEXT_COLUMNS                                                        \
+    "name, description, stickiness AS \"stickiness$bool\","                    \
+    " sort_order AS sortOrder, legal_values AS \"legalValues$json\","          \
     " created_at AS createdAt"
 
-static const char *const builtin[] = {"environment", "userId", "appName",
-                                      "sessionId",   "remoteAddress",
-                                      "currentTime", NULL};
+static const char *const builtin[] = {
+    "environment",   "userId",      "appName", "sessionId",
+    "remoteAddress", "currentTime", NULL};
 
 int vx_context_builtin(const char *name)
 {
@@ -25,8 +25,7 @@ int vx_context_builtin(const char *name)
     return 0;
 }
 
-int vx_store_context_list(struct vx_store *st, json_t **out,
-                          struct vx_err *err)
+int vx_store_context_list(struct vx_store *st, json_t **out, struct vx_err *err)
 {
     return vx_sql_rows(st, err, out,
                        "SELECT " CONTEXT_COLUMNS " FROM context_fields"
@@ -41,8 +40,8 @@ static int missing(const char *name, struct vx_err *err)
                       "There's no context field named \"%s\".", name);
 }
 
-int vx_store_context_get(struct vx_store *st, const char *name,
-                         json_t **out, struct vx_err *err)
+int vx_store_context_get(struct vx_store *st, const char *name, json_t **out,
+                         struct vx_err *err)
 {
     int rc = vx_sql_row(st, err, out,
                         "SELECT " CONTEXT_COLUMNS " FROM context_fields"
@@ -53,8 +52,7 @@ int vx_store_context_get(struct vx_store *st, const char *name,
 }
 
 int vx_store_context_insert(struct vx_store *st, const char *name,
-                            const struct vx_context_row *c,
-                            struct vx_err *err)
+                            const struct vx_context_row *c, struct vx_err *err)
 {
     json_t *none = json_array();
     char now[32];
@@ -71,14 +69,12 @@ int vx_store_context_insert(struct vx_store *st, const char *name,
     json_decref(none);
     if (rc == VX_ECONFLICT)
         return vx_err_set(err, rc, "/body/name",
-                          "A context field named \"%s\" already exists",
-                          name);
+                          "A context field named \"%s\" already exists", name);
     return rc;
 }
 
 int vx_store_context_update(struct vx_store *st, const char *name,
-                            const struct vx_context_row *c,
-                            struct vx_err *err)
+                            const struct vx_context_row *c, struct vx_err *err)
 {
     int rc = vx_sql_run(st, err,
                         "UPDATE context_fields SET"

@@ -34,18 +34,16 @@ int vx_store_context_list(struct vx_store *st, json_t **out,
                           struct vx_err *err);
 
 /* One field; VX_ENOTFOUND (with a message) if absent. */
-int vx_store_context_get(struct vx_store *st, const char *name,
-                         json_t **out, struct vx_err *err);
+int vx_store_context_get(struct vx_store *st, const char *name, json_t **out,
+                         struct vx_err *err);
 
 /* Insert; an existing name is VX_ECONFLICT. */
 int vx_store_context_insert(struct vx_store *st, const char *name,
-                            const struct vx_context_row *c,
-                            struct vx_err *err);
+                            const struct vx_context_row *c, struct vx_err *err);
 
 /* Update the given fields; VX_ENOTFOUND if absent. */
 int vx_store_context_update(struct vx_store *st, const char *name,
-                            const struct vx_context_row *c,
-                            struct vx_err *err);
+                            const struct vx_context_row *c, struct vx_err *err);
 
 /* Delete; VX_ENOTFOUND if absent. Built-ins are the caller's check. */
 int vx_store_context_delete(struct vx_store *st, const char *name,

@@ -8,10 +8,10 @@
 #include "store/sql.h"
 #include "store/store.h"
 
-#define DEF_COLUMNS                                                        \
-    "name, coalesce(title, name) AS displayName, description,"             \
-    " NOT built_in AS \"editable$bool\","                                  \
-    " deprecated AS \"deprecated$bool\","                                  \
+#define DEF_COLUMNS                                                            \
+    "name, coalesce(title, name) AS displayName, description,"                 \
+    " NOT built_in AS \"editable$bool\","                                      \
+    " deprecated AS \"deprecated$bool\","                                      \
     " parameters AS \"parameters$json\""
 
 int vx_store_strategy_defs_list(struct vx_store *st, json_t **out,
@@ -64,13 +64,13 @@ int vx_store_strategy_def_insert(struct vx_store *st, const char *name,
 }
 
 /* VX_ENOTFOUND if name is absent, VX_EINVAL if it is built in. */
-static int check_custom(struct vx_store *st, const char *name,
-                        const char *what, struct vx_err *err)
+static int check_custom(struct vx_store *st, const char *name, const char *what,
+                        struct vx_err *err)
 {
     int64_t built_in = 0;
-    int rc = vx_sql_int(st, err, &built_in,
-                        "SELECT built_in FROM strategies WHERE name = ?",
-                        "s", name);
+    int rc =
+        vx_sql_int(st, err, &built_in,
+                   "SELECT built_in FROM strategies WHERE name = ?", "s", name);
 
     if (rc == VX_ENOTFOUND)
         return missing(name, err);
@@ -126,7 +126,7 @@ int vx_store_strategy_def_delete(struct vx_store *st, const char *name,
                           "strategies; remove them first",
                           name, (long long)uses);
     if (rc == VX_OK)
-        rc = vx_sql_run(st, err, "DELETE FROM strategies WHERE name = ?",
-                        "s", name);
+        rc = vx_sql_run(st, err, "DELETE FROM strategies WHERE name = ?", "s",
+                        name);
     return rc;
 }

@@ -6,8 +6,8 @@
 #include "store/sql.h"
 #include "store/store.h"
 
-#define USER_COLUMNS                                                       \
-    "id, username, email, name, role AS rootRole,"                         \
+#define USER_COLUMNS                                                           \
+    "id, username, email, name, role AS rootRole,"                             \
     " is_service AS \"isService$bool\", created_at AS createdAt"
 
 /* The kind filter, bound as one integer ?: -1 any, 0 people, 1 services. */
@@ -23,15 +23,14 @@ int vx_store_users_list(struct vx_store *st, enum vx_user_kind kind,
                        "i", (int64_t)kind);
 }
 
-int vx_store_user_get(struct vx_store *st, int64_t id,
-                      enum vx_user_kind kind, json_t **out,
-                      struct vx_err *err)
+int vx_store_user_get(struct vx_store *st, int64_t id, enum vx_user_kind kind,
+                      json_t **out, struct vx_err *err)
 {
-    int rc = vx_sql_row(st, err, out,
-                        "SELECT " USER_COLUMNS " FROM users"
-                        " WHERE deleted_at IS NULL AND" KIND_WHERE
-                        " AND id = ?2",
-                        "ii", (int64_t)kind, id);
+    int rc =
+        vx_sql_row(st, err, out,
+                   "SELECT " USER_COLUMNS " FROM users"
+                   " WHERE deleted_at IS NULL AND" KIND_WHERE " AND id = ?2",
+                   "ii", (int64_t)kind, id);
 
     if (rc == VX_ENOTFOUND)
         vx_err_set(err, rc, NULL, "there is no %s with id %lld",
@@ -85,8 +84,8 @@ int vx_store_user_insert(struct vx_store *st, const struct vx_user_row *u,
     rc = vx_sql_run(st, err,
                     "INSERT INTO users (username, email, name, role,"
                     " is_service, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    "ssssbs", u->username, u->email,
-                    u->name ? u->name : "", u->role, u->is_service, now);
+                    "ssssbs", u->username, u->email, u->name ? u->name : "",
+                    u->role, u->is_service, now);
     if (rc == VX_OK)
         *id = vx_sql_last_id(st);
     return rc;

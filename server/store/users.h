@@ -41,9 +41,8 @@ int vx_store_users_list(struct vx_store *st, enum vx_user_kind kind,
                         json_t **out, struct vx_err *err);
 
 /* One live user of kind; VX_ENOTFOUND (with a message) if none. */
-int vx_store_user_get(struct vx_store *st, int64_t id,
-                      enum vx_user_kind kind, json_t **out,
-                      struct vx_err *err);
+int vx_store_user_get(struct vx_store *st, int64_t id, enum vx_user_kind kind,
+                      json_t **out, struct vx_err *err);
 
 /*
  * Insert a user; *id gets its id. A user name or email already taken

@@ -41,9 +41,8 @@ static void make_history(void)
     const char *ids[] = {"p1", "p2", "p3"};
 
     for (int i = 0; i < 3; i++)
-        ck_assert_int_eq(req_j(&s, "POST", "/api/admin/projects", ADMIN,
-                               NULL, "{s:s, s:s}", "id", ids[i], "name",
-                               "Before"),
+        ck_assert_int_eq(req_j(&s, "POST", "/api/admin/projects", ADMIN, NULL,
+                               "{s:s, s:s}", "id", ids[i], "name", "Before"),
                          201);
     ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/projects/p2", ADMIN, NULL,
                            "{s:s}", "name", "After"),
@@ -55,8 +54,7 @@ START_TEST(writes_leave_events_newest_first)
     struct resp r;
 
     make_history();
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/events", ADMIN, NULL, &r),
-                     200);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/events", ADMIN, NULL, &r), 200);
     ck_assert_str_eq(jstr(r.json, "events[0].type"), "project-updated");
     ck_assert_str_eq(jstr(r.json, "events[0].project"), "p2");
     ck_assert_str_eq(jstr(r.json, "events[0].createdBy"), "admin");
@@ -85,8 +83,7 @@ START_TEST(events_are_filtered_and_paged)
                            "&type=project-created"),
                      3);
     ck_assert_int_eq(total("/api/admin/events?to=2000-01-01"), 0);
-    ck_assert_int_eq(total("/api/admin/events?from=2999-01-01T00:00:00Z"),
-                     0);
+    ck_assert_int_eq(total("/api/admin/events?from=2999-01-01T00:00:00Z"), 0);
 
     ck_assert_int_eq(req(&s, "GET",
                          "/api/admin/events?type=project-created&limit=2",
@@ -96,9 +93,8 @@ START_TEST(events_are_filtered_and_paged)
     ck_assert_int_eq(jint(r.json, "totalEvents"), 3);
     ck_assert_str_eq(jstr(r.json, "events[0].project"), "p3");
     resp_free(&r);
-    req(&s, "GET",
-        "/api/admin/events?type=project-created&limit=2&offset=2", ADMIN,
-        NULL, &r);
+    req(&s, "GET", "/api/admin/events?type=project-created&limit=2&offset=2",
+        ADMIN, NULL, &r);
     ck_assert_uint_eq(json_array_size(jget(r.json, "events")), 1);
     ck_assert_str_eq(jstr(r.json, "events[0].project"), "p1");
     resp_free(&r);
@@ -113,7 +109,8 @@ START_TEST(bad_filters_are_400)
                          "/api/admin/events?limit=ten",
                          "/api/admin/events?limit=100000",
                          "/api/admin/events?offset=x",
-                         "/api/admin/events/some-flag?from=nope", NULL};
+                         "/api/admin/events/some-flag?from=nope",
+                         NULL};
     struct resp r;
 
     for (int i = 0; bad[i]; i++) {
@@ -129,9 +126,8 @@ START_TEST(feature_events_name_the_flag)
     struct resp r;
 
     make_history();
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/events/some-flag", ADMIN,
-                         NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/events/some-flag", ADMIN, NULL, &r), 200);
     ck_assert_str_eq(jstr(r.json, "toggleName"), "some-flag");
     ck_assert_uint_eq(json_array_size(jget(r.json, "events")), 0);
     ck_assert_int_eq(jint(r.json, "totalEvents"), 0);
@@ -155,17 +151,15 @@ START_TEST(viewers_read_the_log_and_nobody_anonymous)
     tok = strdup(jstr(r.json, "secret"));
     resp_free(&r);
 
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/events?project=p2", tok,
-                         NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/events?project=p2", tok, NULL, &r), 200);
     ck_assert_int_eq(jint(r.json, "totalEvents"), 2);
     resp_free(&r);
     ck_assert_int_eq(req(&s, "GET", "/api/admin/events", NULL, NULL, NULL),
                      401);
 
     /* The viewer's own token is an event, by the admin who issued it. */
-    req(&s, "GET", "/api/admin/events?type=api-token-created", tok, NULL,
-        &r);
+    req(&s, "GET", "/api/admin/events?type=api-token-created", tok, NULL, &r);
     ck_assert_str_eq(jstr(r.json, "events[0].createdBy"), "admin");
     ck_assert_str_eq(jstr(r.json, "events[0].data.type"), "personal");
     ck_assert_ptr_null(strstr(r.body, tok + 5));

@@ -28,8 +28,7 @@ static size_t token_count(void)
     struct resp r;
     size_t n;
 
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/api-tokens", ADMIN, NULL,
-                         &r),
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/api-tokens", ADMIN, NULL, &r),
                      200);
     n = json_array_size(jget(r.json, "tokens"));
     resp_free(&r);
@@ -40,9 +39,8 @@ static size_t token_count(void)
 static char *make_token(struct resp *r, const char *fmt, const char *a,
                         const char *b, const char *c)
 {
-    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/api-tokens", ADMIN, r,
-                           fmt, "tokenName", a, "type", b, "environment",
-                           c),
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/api-tokens", ADMIN, r, fmt,
+                           "tokenName", a, "type", b, "environment", c),
                      201);
     ck_assert_ptr_nonnull(jstr(r->json, "secret"));
     return strdup(jstr(r->json, "secret"));
@@ -54,8 +52,7 @@ static void refused(long status, const char *path, const char *body)
     struct resp r;
     size_t before = token_count();
 
-    ck_assert_int_eq(req(&s, "POST", "/api/admin/api-tokens", ADMIN, body,
-                         &r),
+    ck_assert_int_eq(req(&s, "POST", "/api/admin/api-tokens", ADMIN, body, &r),
                      status);
     if (path)
         ck_assert_str_eq(jstr(r.json, "details[0].path"), path);
@@ -80,12 +77,11 @@ START_TEST(client_tokens_carry_their_scope)
                            "{s:s, s:s}", "id", "shop", "name", "Shop"),
                      201);
     ck_assert_int_eq(req_j(&s, "POST", "/api/admin/api-tokens", ADMIN, &r,
-                           "{s:s, s:s, s:s, s:s}", "username", "one",
-                           "type", "backend", "environment", "production",
-                           "project", "shop"),
+                           "{s:s, s:s, s:s, s:s}", "username", "one", "type",
+                           "backend", "environment", "production", "project",
+                           "shop"),
                      201);
-    ck_assert_int_eq(strncmp(jstr(r.json, "secret"), "shop:production.",
-                             16),
+    ck_assert_int_eq(strncmp(jstr(r.json, "secret"), "shop:production.", 16),
                      0);
     ck_assert_str_eq(jstr(r.json, "tokenName"), "one");
     resp_free(&r);
@@ -94,8 +90,7 @@ START_TEST(client_tokens_carry_their_scope)
                            "type", "frontend", "environment", "development",
                            "projects", "shop", "default"),
                      201);
-    ck_assert_int_eq(strncmp(jstr(r.json, "secret"), "[]:development.", 15),
-                     0);
+    ck_assert_int_eq(strncmp(jstr(r.json, "secret"), "[]:development.", 15), 0);
     ck_assert_str_eq(jstr(r.json, "project"), "[]");
     ck_assert_uint_eq(json_array_size(jget(r.json, "projects")), 2);
     resp_free(&r);
@@ -104,9 +99,8 @@ START_TEST(client_tokens_carry_their_scope)
     req(&s, "GET", "/api/admin/api-tokens", ADMIN, NULL, &r);
     ck_assert_uint_eq(json_array_size(jget(r.json, "tokens")), 4);
     ck_assert_ptr_null(strstr(r.body, "secret"));
-    ck_assert_int_eq(strncmp(jstr(r.json, "tokens[3].display"),
-                             "[]:development.", 15),
-                     0);
+    ck_assert_int_eq(
+        strncmp(jstr(r.json, "tokens[3].display"), "[]:development.", 15), 0);
     resp_free(&r);
 
     /* A client token is no key to the admin API. */
@@ -120,13 +114,15 @@ END_TEST
 
 START_TEST(bad_token_requests_are_refused)
 {
-    refused(400, "/body/tokenName", "{\"type\":\"client\","
-                                    "\"environment\":\"development\"}");
+    refused(400, "/body/tokenName",
+            "{\"type\":\"client\","
+            "\"environment\":\"development\"}");
     refused(400, "/body/type", "{\"tokenName\":\"t\"}");
     refused(400, "/body/type", "{\"tokenName\":\"t\",\"type\":\"root\"}");
     refused(400, "/body/type", "{\"tokenName\":\"t\",\"type\":\"personal\"}");
-    refused(400, "/body/environment", "{\"tokenName\":\"t\","
-                                      "\"type\":\"client\"}");
+    refused(400, "/body/environment",
+            "{\"tokenName\":\"t\","
+            "\"type\":\"client\"}");
     refused(400, "/body/environment",
             "{\"tokenName\":\"t\",\"type\":\"frontend\","
             "\"environment\":\"nowhere\"}");
@@ -161,9 +157,8 @@ START_TEST(admin_token_acts_as_its_maker)
     user_tok = strdup(jstr(r.json, "secret"));
     resp_free(&r);
 
-    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/api-tokens", user_tok,
-                           &r, "{s:s, s:s}", "tokenName", "ops", "type",
-                           "admin"),
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/api-tokens", user_tok, &r,
+                           "{s:s, s:s}", "tokenName", "ops", "type", "admin"),
                      201);
     adm = strdup(jstr(r.json, "secret"));
     ck_assert_int_eq(strncmp(adm, "*:*.", 4), 0);
@@ -175,11 +170,10 @@ START_TEST(admin_token_acts_as_its_maker)
 
     /* Demoting the maker demotes the token. */
     snprintf(path, sizeof(path), "/api/admin/user-admin/%lld", uid);
-    ck_assert_int_eq(req_j(&s, "PUT", path, ADMIN, NULL, "{s:s}",
-                           "rootRole", "Viewer"),
-                     200);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/api-tokens", adm, NULL,
-                         NULL),
+    ck_assert_int_eq(
+        req_j(&s, "PUT", path, ADMIN, NULL, "{s:s}", "rootRole", "Viewer"),
+        200);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/api-tokens", adm, NULL, NULL),
                      403);
     ck_assert_int_eq(req(&s, "GET", "/api/admin/projects", adm, NULL, NULL),
                      200);
@@ -218,20 +212,17 @@ START_TEST(expiry_can_be_set_and_cleared)
     resp_free(&r);
     ck_assert_int_eq(req(&s, "GET", "/api/admin/projects", sec, NULL, NULL),
                      401);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/user", sec, NULL, NULL),
-                     401);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/user", sec, NULL, NULL), 401);
 
-    ck_assert_int_eq(req(&s, "PUT", path, ADMIN, "{\"expiresAt\":null}",
-                         NULL),
+    ck_assert_int_eq(req(&s, "PUT", path, ADMIN, "{\"expiresAt\":null}", NULL),
                      200);
     ck_assert_int_eq(req(&s, "GET", "/api/admin/projects", sec, NULL, NULL),
                      200);
-    ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/api-tokens/999", ADMIN,
-                           NULL, "{s:s}", "expiresAt", "2030-01-01"),
+    ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/api-tokens/999", ADMIN, NULL,
+                           "{s:s}", "expiresAt", "2030-01-01"),
                      404);
 
-    req(&s, "GET", "/api/admin/events?type=api-token-updated", ADMIN, NULL,
-        &r);
+    req(&s, "GET", "/api/admin/events?type=api-token-updated", ADMIN, NULL, &r);
     ck_assert_int_eq(jint(r.json, "totalEvents"), 2);
     ck_assert_ptr_null(strstr(r.body, strchr(sec, '.') + 1));
     resp_free(&r);
@@ -254,8 +245,7 @@ START_TEST(delete_by_id_or_secret)
 
     snprintf(path, sizeof(path), "/api/admin/api-tokens/%lld", id);
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 200);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects", a, NULL, NULL),
-                     401);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects", a, NULL, NULL), 401);
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 404);
 
     snprintf(path, sizeof(path), "/api/admin/api-tokens/%s", b);
@@ -263,8 +253,7 @@ START_TEST(delete_by_id_or_secret)
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 404);
     ck_assert_uint_eq(token_count(), 1);
 
-    req(&s, "GET", "/api/admin/events?type=api-token-deleted", ADMIN, NULL,
-        &r);
+    req(&s, "GET", "/api/admin/events?type=api-token-deleted", ADMIN, NULL, &r);
     ck_assert_int_eq(jint(r.json, "totalEvents"), 2);
     ck_assert_str_eq(jstr(r.json, "events[0].preData.tokenName"), "b");
     ck_assert_ptr_null(strstr(r.body, strchr(b, '.') + 1));

@@ -46,9 +46,9 @@ static char *user_token(long long id)
     char *secret;
 
     snprintf(path, sizeof(path), "/api/admin/user-admin/%lld/tokens", id);
-    ck_assert_int_eq(req_j(&s, "POST", path, ADMIN, &r, "{s:s}",
-                           "description", "test"),
-                     201);
+    ck_assert_int_eq(
+        req_j(&s, "POST", path, ADMIN, &r, "{s:s}", "description", "test"),
+        201);
     ck_assert_ptr_nonnull(jstr(r.json, "secret"));
     secret = strdup(jstr(r.json, "secret"));
     resp_free(&r);
@@ -68,8 +68,7 @@ static size_t user_count(void)
     struct resp r;
     size_t n;
 
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/user-admin", ADMIN, NULL,
-                         &r),
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/user-admin", ADMIN, NULL, &r),
                      200);
     n = json_array_size(jget(r.json, "users"));
     resp_free(&r);
@@ -92,9 +91,9 @@ START_TEST(user_lifecycle)
     long long id;
 
     ck_assert_int_eq(req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r,
-                           "{s:s, s:s, s:s, s:s}", "username", "ada",
-                           "email", "ada@example.com", "name", "Ada",
-                           "rootRole", "Editor"),
+                           "{s:s, s:s, s:s, s:s}", "username", "ada", "email",
+                           "ada@example.com", "name", "Ada", "rootRole",
+                           "Editor"),
                      201);
     id = jint(r.json, "id");
     ck_assert_str_eq(jstr(r.json, "rootRole"), "Editor");
@@ -139,13 +138,13 @@ START_TEST(user_input_is_validated)
 {
     struct resp r;
 
-    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s}",
-          "rootRole", "Viewer");
+    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s}", "rootRole",
+          "Viewer");
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/username");
     resp_free(&r);
-    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s}",
-          "username", "bob");
+    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s}", "username",
+          "bob");
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/rootRole");
     resp_free(&r);
@@ -163,8 +162,8 @@ START_TEST(user_input_is_validated)
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/username");
     resp_free(&r);
-    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s, s:s}",
-          "email", "not-an-email", "rootRole", "Viewer");
+    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s, s:s}", "email",
+          "not-an-email", "rootRole", "Viewer");
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/email");
     resp_free(&r);
@@ -172,11 +171,11 @@ START_TEST(user_input_is_validated)
 
     /* Email alone is enough; duplicates of either are 409. */
     ck_assert_int_eq(req_j(&s, "POST", "/api/admin/user-admin", ADMIN, NULL,
-                           "{s:s, s:i}", "email", "c@example.com",
-                           "rootRole", 2),
+                           "{s:s, s:i}", "email", "c@example.com", "rootRole",
+                           2),
                      201);
-    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s, s:s}",
-          "email", "c@example.com", "rootRole", "Viewer");
+    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s, s:s}", "email",
+          "c@example.com", "rootRole", "Viewer");
     ck_assert_int_eq(r.status, 409);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/email");
     resp_free(&r);
@@ -192,12 +191,11 @@ START_TEST(unknown_users_are_404)
 {
     ck_assert_int_eq(get("/api/admin/user-admin/999", ADMIN), 404);
     ck_assert_int_eq(get("/api/admin/user-admin/abc", ADMIN), 404);
-    ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/user-admin/999", ADMIN,
-                           NULL, "{s:s}", "name", "x"),
+    ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/user-admin/999", ADMIN, NULL,
+                           "{s:s}", "name", "x"),
                      404);
-    ck_assert_int_eq(req(&s, "DELETE", "/api/admin/user-admin/999", ADMIN,
-                         NULL, NULL),
-                     404);
+    ck_assert_int_eq(
+        req(&s, "DELETE", "/api/admin/user-admin/999", ADMIN, NULL, NULL), 404);
     ck_assert_int_eq(req_j(&s, "POST", "/api/admin/user-admin/999/tokens",
                            ADMIN, NULL, "{}"),
                      404);
@@ -208,16 +206,14 @@ START_TEST(builtin_admin_cannot_be_deleted_or_demoted)
 {
     struct resp r;
 
-    ck_assert_int_eq(req(&s, "DELETE", "/api/admin/user-admin/1", ADMIN,
-                         NULL, NULL),
-                     400);
+    ck_assert_int_eq(
+        req(&s, "DELETE", "/api/admin/user-admin/1", ADMIN, NULL, NULL), 400);
     ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/user-admin/1", ADMIN, &r,
                            "{s:s}", "rootRole", "Viewer"),
                      400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/rootRole");
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/user", ADMIN, NULL, &r),
-                     200);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/user", ADMIN, NULL, &r), 200);
     ck_assert_str_eq(jstr(r.json, "user.rootRole"), "Admin");
     ck_assert_int_eq(jint(r.json, "user.id"), 1);
     ck_assert_str_eq(jstr(r.json, "user.username"), "admin");
@@ -256,11 +252,11 @@ START_TEST(role_matrix)
     ck_assert_int_eq(get("/api/admin/context", vi), 200);
     ck_assert_int_eq(get("/api/admin/strategies", vi), 200);
     ck_assert_int_eq(get("/api/admin/events", vi), 200);
-    req_j(&s, "POST", "/api/admin/projects", vi, &r, "{s:s, s:s}", "id",
-          "vp", "name", "V");
+    req_j(&s, "POST", "/api/admin/projects", vi, &r, "{s:s, s:s}", "id", "vp",
+          "name", "V");
     assert_forbidden(&r, "Admin");
-    req_j(&s, "POST", "/api/admin/environments", vi, &r, "{s:s, s:s}",
-          "name", "ve", "type", "test");
+    req_j(&s, "POST", "/api/admin/environments", vi, &r, "{s:s, s:s}", "name",
+          "ve", "type", "test");
     assert_forbidden(&r, "Admin");
     req_j(&s, "PUT", "/api/admin/context/userId", vi, &r, "{s:s}",
           "description", "v");
@@ -276,8 +272,8 @@ START_TEST(role_matrix)
     ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/context/userId", ed, NULL,
                            "{s:s}", "description", "edited"),
                      200);
-    req_j(&s, "POST", "/api/admin/user-admin", ed, &r, "{s:s, s:s}",
-          "username", "x", "rootRole", "Admin");
+    req_j(&s, "POST", "/api/admin/user-admin", ed, &r, "{s:s, s:s}", "username",
+          "x", "rootRole", "Admin");
     assert_forbidden(&r, "Admin");
     req_j(&s, "POST", "/api/admin/api-tokens", ed, &r, "{s:s, s:s, s:s}",
           "tokenName", "e", "type", "client", "environment", "development");
@@ -338,17 +334,17 @@ START_TEST(role_change_applies_at_once)
 
     ck_assert_int_eq(get("/api/admin/user-admin", tok), 200);
     snprintf(path, sizeof(path), "/api/admin/user-admin/%lld", id);
-    ck_assert_int_eq(req_j(&s, "PUT", path, ADMIN, NULL, "{s:s}",
-                           "rootRole", "Viewer"),
-                     200);
+    ck_assert_int_eq(
+        req_j(&s, "PUT", path, ADMIN, NULL, "{s:s}", "rootRole", "Viewer"),
+        200);
     req(&s, "GET", "/api/admin/user-admin", tok, NULL, &r);
     assert_forbidden(&r, "Admin");
     ck_assert_int_eq(get("/api/admin/projects", tok), 200);
-    ck_assert_int_eq(req_j(&s, "PUT", path, ADMIN, NULL, "{s:s}",
-                           "rootRole", "Editor"),
-                     200);
-    ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/context/userId", tok,
-                           NULL, "{s:s}", "description", "x"),
+    ck_assert_int_eq(
+        req_j(&s, "PUT", path, ADMIN, NULL, "{s:s}", "rootRole", "Editor"),
+        200);
+    ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/context/userId", tok, NULL,
+                           "{s:s}", "description", "x"),
                      200);
     free(tok);
 }
@@ -363,8 +359,8 @@ START_TEST(personal_tokens_are_private)
     long long tid;
 
     ck_assert_int_eq(req_j(&s, "POST", "/api/admin/user/tokens", a, &r,
-                           "{s:s, s:s}", "description", "laptop",
-                           "expiresAt", "2099-01-01T00:00:00Z"),
+                           "{s:s, s:s}", "description", "laptop", "expiresAt",
+                           "2099-01-01T00:00:00Z"),
                      201);
     tid = jint(r.json, "id");
     secret = strdup(jstr(r.json, "secret"));
@@ -391,9 +387,8 @@ START_TEST(personal_tokens_are_private)
     ck_assert_int_eq(req(&s, "DELETE", path, a, NULL, NULL), 200);
     ck_assert_int_eq(get("/api/admin/user", secret), 401);
     ck_assert_int_eq(req(&s, "DELETE", path, a, NULL, NULL), 404);
-    ck_assert_int_eq(req(&s, "DELETE", "/api/admin/user/tokens/x", a, NULL,
-                         NULL),
-                     404);
+    ck_assert_int_eq(
+        req(&s, "DELETE", "/api/admin/user/tokens/x", a, NULL, NULL), 404);
 
     req_j(&s, "POST", "/api/admin/user/tokens", a, &r, "{}");
     ck_assert_int_eq(r.status, 400);
@@ -417,11 +412,10 @@ START_TEST(expired_token_is_401)
     char path[64];
 
     snprintf(path, sizeof(path), "/api/admin/user-admin/%lld/tokens", id);
-    ck_assert_int_eq(req_j(&s, "POST", path, ADMIN, &r, "{s:s}",
-                           "expiresAt", "2001-01-01T00:00:00Z"),
+    ck_assert_int_eq(req_j(&s, "POST", path, ADMIN, &r, "{s:s}", "expiresAt",
+                           "2001-01-01T00:00:00Z"),
                      201);
-    ck_assert_int_eq(get("/api/admin/projects", jstr(r.json, "secret")),
-                     401);
+    ck_assert_int_eq(get("/api/admin/projects", jstr(r.json, "secret")), 401);
     ck_assert_int_eq(get("/api/admin/user", jstr(r.json, "secret")), 401);
     resp_free(&r);
 }
@@ -481,9 +475,9 @@ START_TEST(service_accounts)
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/username");
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/service-account", ADMIN,
-                           &r, "{s:s, s:s, s:s}", "username", "ci",
-                           "name", "CI", "rootRole", "Editor"),
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/service-account", ADMIN, &r,
+                           "{s:s, s:s, s:s}", "username", "ci", "name", "CI",
+                           "rootRole", "Editor"),
                      201);
     id = jint(r.json, "id");
     ck_assert(json_is_true(jget(r.json, "isService")));
@@ -498,23 +492,21 @@ START_TEST(service_accounts)
     ck_assert_str_eq(jstr(r.json, "serviceAccounts[0].username"), "ci");
     resp_free(&r);
 
-    snprintf(path, sizeof(path), "/api/admin/service-account/%lld/token",
-             id);
+    snprintf(path, sizeof(path), "/api/admin/service-account/%lld/token", id);
     req_j(&s, "POST", path, ADMIN, &r, "{}");
     ck_assert_int_eq(r.status, 400);
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "POST", path, ADMIN, &r, "{s:s}",
-                           "description", "pipeline"),
-                     201);
+    ck_assert_int_eq(
+        req_j(&s, "POST", path, ADMIN, &r, "{s:s}", "description", "pipeline"),
+        201);
     secret = strdup(jstr(r.json, "secret"));
     tid = jint(r.json, "id");
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/user", secret, NULL, &r),
-                     200);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/user", secret, NULL, &r), 200);
     ck_assert(json_is_true(jget(r.json, "user.isService")));
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/context/userId", secret,
-                           NULL, "{s:s}", "description", "by ci"),
+    ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/context/userId", secret, NULL,
+                           "{s:s}", "description", "by ci"),
                      200);
     req(&s, "GET", path, ADMIN, NULL, &r);
     ck_assert_uint_eq(json_array_size(jget(r.json, "tokens")), 1);
@@ -523,19 +515,17 @@ START_TEST(service_accounts)
     resp_free(&r);
 
     /* A token of another account is not reachable through this one. */
-    ck_assert_int_eq(req(&s, "DELETE",
-                         "/api/admin/service-account/1/token/1", ADMIN, NULL,
-                         NULL),
+    ck_assert_int_eq(req(&s, "DELETE", "/api/admin/service-account/1/token/1",
+                         ADMIN, NULL, NULL),
                      404);
-    snprintf(path, sizeof(path),
-             "/api/admin/service-account/%lld/token/%lld", id, tid);
+    snprintf(path, sizeof(path), "/api/admin/service-account/%lld/token/%lld",
+             id, tid);
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 200);
     ck_assert_int_eq(get("/api/admin/user", secret), 401);
 
     snprintf(path, sizeof(path), "/api/admin/service-account/%lld", id);
-    ck_assert_int_eq(req_j(&s, "PUT", path, ADMIN, &r, "{s:s}", "rootRole",
-                           "Viewer"),
-                     200);
+    ck_assert_int_eq(
+        req_j(&s, "PUT", path, ADMIN, &r, "{s:s}", "rootRole", "Viewer"), 200);
     ck_assert_str_eq(jstr(r.json, "rootRole"), "Viewer");
     resp_free(&r);
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 200);

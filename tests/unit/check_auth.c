@@ -42,8 +42,7 @@ END_TEST
 
 START_TEST(new_secrets_have_the_wire_format)
 {
-    json_t *one = json_pack("[s]", "shop"), *two = json_pack("[s,s]", "a",
-                                                             "b");
+    json_t *one = json_pack("[s]", "shop"), *two = json_pack("[s,s]", "a", "b");
     char a[300], b[300];
 
     vx_token_secret_new(VX_TOKEN_ADMIN, NULL, NULL, a, sizeof(a));
@@ -71,19 +70,19 @@ START_TEST(given_secrets_are_parsed)
     struct vx_err err = {0};
 
     ck_assert_int_eq(vx_token_secret_parse(VX_TOKEN_CLIENT,
-                                           "shop:prod.0123456789abcdef", &p,
-                                           &e, &err),
+                                           "shop:prod.0123456789abcdef", &p, &e,
+                                           &err),
                      VX_OK);
     ck_assert_str_eq(p, "shop");
     ck_assert_str_eq(e, "prod");
     free(p);
     free(e);
-    ck_assert_int_eq(vx_token_secret_parse(VX_TOKEN_CLIENT, "shop:prod.short",
-                                           &p, &e, &err),
-                     VX_EINVAL);
+    ck_assert_int_eq(
+        vx_token_secret_parse(VX_TOKEN_CLIENT, "shop:prod.short", &p, &e, &err),
+        VX_EINVAL);
     ck_assert_int_eq(vx_token_secret_parse(VX_TOKEN_CLIENT,
-                                           "no-colon.0123456789abcdef", &p,
-                                           &e, &err),
+                                           "no-colon.0123456789abcdef", &p, &e,
+                                           &err),
                      VX_EINVAL);
     ck_assert_int_eq(vx_token_secret_parse(VX_TOKEN_ADMIN,
                                            "shop:*.0123456789abcdef", &p, &e,
@@ -91,9 +90,8 @@ START_TEST(given_secrets_are_parsed)
                      VX_EINVAL);
     ck_assert_ptr_null(p);
     ck_assert_ptr_null(e);
-    ck_assert_int_eq(vx_token_secret_parse(VX_TOKEN_ADMIN,
-                                           "*:*.0123456789abcdef", &p, &e,
-                                           &err),
+    ck_assert_int_eq(vx_token_secret_parse(
+                         VX_TOKEN_ADMIN, "*:*.0123456789abcdef", &p, &e, &err),
                      VX_OK);
     free(p);
     free(e);
