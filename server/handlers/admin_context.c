@@ -189,7 +189,13 @@ out:
     json_decref(body);
 }
 
-/* DELETE /api/admin/context/:name */
+/*
+ * DELETE /api/admin/context/:name
+ *
+ * NEEDSWORK: constraints and stickiness settings that name the field
+ * are left as they are; they then refer to a field nobody defines.
+ * Refusing the delete while the field is in use would be safer.
+ */
 static void on_delete(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_store *st = req->app->store;

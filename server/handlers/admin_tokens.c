@@ -24,7 +24,14 @@
 /* The owner of client and frontend tokens: the built-in admin user. */
 #define SYSTEM_USER 1
 
-/* Reload the token cache after a committed change to tokens. */
+/*
+ * Reload the token cache after a committed change.
+ *
+ * NEEDSWORK: a failed reload is only logged; the change is committed but
+ * the cache keeps the old tokens and roles until the next successful
+ * reload. Retrying, or refusing requests until it succeeds, would close
+ * that window.
+ */
 static void reload_auth(struct vx_req *req)
 {
     struct vx_err err = {0};

@@ -25,7 +25,14 @@ static json_t *root_roles(void)
                      "Viewer");
 }
 
-/* Reload the token cache after a committed change to users. */
+/*
+ * Reload the token cache after a committed change.
+ *
+ * NEEDSWORK: a failed reload is only logged; the change is committed but
+ * the cache keeps the old tokens and roles until the next successful
+ * reload. Retrying, or refusing requests until it succeeds, would close
+ * that window.
+ */
 static void reload_auth(struct vx_req *req)
 {
     struct vx_err err = {0};
@@ -63,7 +70,13 @@ static int read_role(json_t *body, int required, const char **out,
     return VX_OK;
 }
 
-/* Read a user body; what must be there depends on creating and kind. */
+/*
+ * Read a user body; what must be there depends on creating and kind.
+ *
+ * NEEDSWORK: replies give rootRole as the role's name, while Unleash's
+ * user-admin replies give its numeric id; scripts that compare against
+ * 1, 2, 3 need a name-to-id map until a rootRoleId field is added.
+ */
 static int read_user(json_t *body, int creating, int service,
                      struct vx_user_row *u, struct vx_err *err)
 {
