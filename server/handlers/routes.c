@@ -7,5 +7,10 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_health,
     vx_routes_projects,
     vx_routes_environments,
+    vx_routes_users,
+    vx_routes_tokens,
+    vx_routes_events,
+    vx_routes_context,
+    vx_routes_strategy_defs,
     NULL,
 };
