@@ -8,4 +8,9 @@ if [ ! -f node_modules/.vexil-installed ] ||
     npm install --no-audit --no-fund
     touch node_modules/.vexil-installed
 fi
-exec node --test --test-reporter=spec ./*.test.mjs
+set -- ./*.test.mjs
+if [ ! -e "$1" ]; then
+    echo "no compatibility tests in tests/compat"
+    exit 0
+fi
+exec node --test --test-reporter=spec "$@"
