@@ -40,7 +40,12 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
                                    list));
 }
 
-/* Check one tag object; where names it in errors ("/body/tags/0"). */
+/*
+ * Check one tag object; where names it in errors ("/body/tags/0").
+ *
+ * NEEDSWORK: any URL-safe tag type is accepted; Unleash only takes types
+ * created first under /api/admin/tag-types, which Vexil does not have.
+ */
 static int check_tag(json_t *tag, const char *where, struct vx_err *err)
 {
     const char *type = json_string_value(json_object_get(tag, "type"));
