@@ -11,5 +11,6 @@ extern const struct vx_route vx_routes_projects[];
 extern const struct vx_route vx_routes_environments[];
 extern const struct vx_route vx_routes_strategies[];
 extern const struct vx_route vx_routes_segments[];
+extern const struct vx_route vx_routes_features[];
 
 #endif
