@@ -16,6 +16,7 @@
 #include "eval/variants.h"
 #include "handlers/validate.h"
 #include "ops/constraints.h"
+#include "store/features.h"
 #include "store/projects.h"
 #include "store/segments.h"
 #include "store/strategies.h"
@@ -34,7 +35,7 @@ static int flag_check(struct vx_store *st, const char *project,
     int rc = vx_store_project_exists(st, project, err);
 
     if (rc == VX_OK)
-        rc = vx_store_strategy_flag_get(st, feature, &flag, err);
+        rc = vx_store_feature_row(st, feature, &flag, err);
     if (rc == VX_OK &&
         strcmp(json_string_value(json_object_get(flag, "project")),
                project))
@@ -69,7 +70,7 @@ static int changed(struct vx_store *st, const struct vx_actor *who,
                    const char *feature, const char *env, json_t *pre,
                    json_t *post, struct vx_err *err)
 {
-    int rc = vx_store_strategy_flag_bump(st, feature, err);
+    int rc = vx_store_feature_bump(st, feature, err);
 
     vx_store_touch_flags(st);
     if (rc == VX_OK)
@@ -634,7 +635,7 @@ static int check_parent(struct vx_store *st, const char *project,
     if (!strcmp(child, parent))
         return vx_err_set(err, VX_EINVAL, "/body/feature",
                           "a flag cannot depend on itself");
-    rc = vx_store_strategy_flag_get(st, parent, &flag, err);
+    rc = vx_store_feature_row(st, parent, &flag, err);
     if (rc == VX_ENOTFOUND ||
         (rc == VX_OK &&
          strcmp(json_string_value(json_object_get(flag, "project")),
@@ -786,7 +787,7 @@ static int bump_all(struct vx_store *st, json_t *flags, struct vx_err *err)
     json_t *f;
 
     json_array_foreach(flags, i, f) {
-        int rc = vx_store_strategy_flag_bump(
+        int rc = vx_store_feature_bump(
             st, json_string_value(json_object_get(f, "name")), err);
 
         if (rc)

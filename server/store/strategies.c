@@ -25,25 +25,6 @@ int vx_store_strategy_defined(struct vx_store *st, const char *name,
     return rc;
 }
 
-int vx_store_strategy_flag_get(struct vx_store *st, const char *name,
-                               json_t **out, struct vx_err *err)
-{
-    return vx_sql_row(st, err, out,
-                      "SELECT name, project_id AS project,"
-                      " archived_at IS NOT NULL AS \"archived$bool\""
-                      " FROM features WHERE name = ?",
-                      "s", name);
-}
-
-int vx_store_strategy_flag_bump(struct vx_store *st, const char *name,
-                                struct vx_err *err)
-{
-    return vx_sql_run(st, err,
-                      "UPDATE features SET version = version + 1"
-                      " WHERE name = ?",
-                      "s", name);
-}
-
 /* Set "segments" of strategy s to the ids linked to it. */
 static int attach_segments(struct vx_store *st, json_t *s,
                            struct vx_err *err)

@@ -23,17 +23,6 @@ struct vx_store;
 int vx_store_strategy_defined(struct vx_store *st, const char *name,
                               int *yes, struct vx_err *err);
 
-/*
- * The flag called name as {name, project, archived}; VX_ENOTFOUND (err
- * untouched) when there is none.
- */
-int vx_store_strategy_flag_get(struct vx_store *st, const char *name,
-                               json_t **out, struct vx_err *err);
-
-/* Add one to the version of flag name (see features.version). */
-int vx_store_strategy_flag_bump(struct vx_store *st, const char *name,
-                                struct vx_err *err);
-
 /* Strategies of feature in environment, in sort order. */
 int vx_store_strategies_list(struct vx_store *st, const char *feature,
                              const char *environment, json_t **out,
