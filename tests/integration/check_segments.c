@@ -162,8 +162,7 @@ START_TEST(segment_is_created_listed_and_read)
 END_TEST
 
 /* POST body and expect status with needle in the reply. */
-static void create_refused(const char *body, long status,
-                           const char *needle)
+static void create_refused(const char *body, long status, const char *needle)
 {
     struct resp r;
 
@@ -190,9 +189,9 @@ START_TEST(bad_segments_are_refused_and_change_nothing)
                    400, "nope");
     create_refused("{\"name\":\"a\",\"constraints\":[]}", 409,
                    "already exists");
-    ck_assert_int_eq(req(&s, "POST", S, VIEWER,
-                         "{\"name\":\"v\",\"constraints\":[]}", NULL),
-                     403);
+    ck_assert_int_eq(
+        req(&s, "POST", S, VIEWER, "{\"name\":\"v\",\"constraints\":[]}", NULL),
+        403);
     ck_assert_uint_eq(n_segments(), 1);
     ck_assert_int_eq(events("segment-created"), 1);
 }
@@ -206,9 +205,9 @@ START_TEST(update_reaches_the_flags_that_use_it)
 
     id = mk_segment("{\"name\":\"a\",\"constraints\":[]}");
     other = mk_segment("{\"name\":\"b\",\"constraints\":[]}");
-    ck_assert_int_eq(req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}",
-                           "name", "f1"),
-                     201);
+    ck_assert_int_eq(
+        req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}", "name", "f1"),
+        201);
     snprintf(body, sizeof(body), "{\"name\":\"default\",\"segments\":[%lld]}",
              id);
     ck_assert_int_eq(req(&s, "POST", STRATS("f1"), ADMIN, body, &r), 200);
@@ -258,9 +257,9 @@ START_TEST(segment_in_use_cannot_be_deleted)
     long long id;
 
     id = mk_segment("{\"name\":\"a\",\"constraints\":[]}");
-    ck_assert_int_eq(req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}",
-                           "name", "f1"),
-                     201);
+    ck_assert_int_eq(
+        req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}", "name", "f1"),
+        201);
     snprintf(body, sizeof(body), "{\"name\":\"default\",\"segments\":[%lld]}",
              id);
     ck_assert_int_eq(req(&s, "POST", STRATS("f1"), ADMIN, body, &r), 200);
@@ -291,9 +290,8 @@ START_TEST(project_segment_stays_in_its_project)
     ck_assert_int_eq(req_j(&s, "POST", "/api/admin/projects", ADMIN, NULL,
                            "{s:s, s:s}", "id", "other", "name", "Other"),
                      201);
-    ck_assert_int_eq(req_j(&s, "POST",
-                           "/api/admin/projects/other/features", ADMIN,
-                           NULL, "{s:s}", "name", "f2"),
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/projects/other/features",
+                           ADMIN, NULL, "{s:s}", "name", "f2"),
                      201);
     id = mk_segment("{\"name\":\"mine\",\"project\":\"default\","
                     "\"constraints\":[]}");

@@ -20,8 +20,7 @@
 static struct srv s;
 
 /* Run sql on the stopped server's database, then start it again. */
-static void with_db(void (*fn)(sqlite3 *db, const void *arg),
-                    const void *arg)
+static void with_db(void (*fn)(sqlite3 *db, const void *arg), const void *arg)
 {
     char path[300];
     sqlite3 *db = NULL;
@@ -88,9 +87,9 @@ static int events(const char *type, const char *feature)
 
 static void mk_flag(const char *name)
 {
-    ck_assert_int_eq(req_j(&s, "POST", P "/features", ADMIN, NULL,
-                           "{s:s}", "name", name),
-                     201);
+    ck_assert_int_eq(
+        req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}", "name", name),
+        201);
 }
 
 /* The flag's version (features.version), read while serving. */
@@ -103,8 +102,8 @@ static long long version_of(const char *flag)
 
     snprintf(path, sizeof(path), "%s/vexil.db", s.dir);
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_prepare_v2(db, "SELECT version FROM features WHERE name = ?",
-                       -1, &q, NULL);
+    sqlite3_prepare_v2(db, "SELECT version FROM features WHERE name = ?", -1,
+                       &q, NULL);
     sqlite3_bind_text(q, 1, flag, -1, SQLITE_STATIC);
     if (sqlite3_step(q) == SQLITE_ROW)
         v = sqlite3_column_int64(q, 0);
@@ -119,9 +118,9 @@ static size_t n_strategies(void)
     struct resp r;
     size_t n;
 
-    ck_assert_int_eq(req(&s, "GET", FE("f1", "development") "/strategies",
-                         ADMIN, NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "development") "/strategies", ADMIN, NULL, &r),
+        200);
     ck_assert(json_is_array(r.json));
     n = json_array_size(r.json);
     resp_free(&r);
@@ -182,9 +181,9 @@ START_TEST(strategy_is_added_with_defaults_and_listed)
     ck_assert_int_eq(jint(r.json, "sortOrder"), 1);
     resp_free(&r);
 
-    ck_assert_int_eq(req(&s, "GET", FE("f1", "development") "/strategies",
-                         ADMIN, NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "development") "/strategies", ADMIN, NULL, &r),
+        200);
     ck_assert_uint_eq(json_array_size(r.json), 2);
     ck_assert_str_eq(jstr(r.json, "[0].name"), "flexibleRollout");
     ck_assert_str_eq(jstr(r.json, "[1].title"), "everyone");
@@ -304,8 +303,8 @@ START_TEST(unknown_places_are_404)
                      "There's no feature named \"nope\" in project "
                      "\"default\".");
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "POST", FE("f1", "staging") "/strategies",
-                         ADMIN, "{\"name\":\"default\"}", NULL),
+    ck_assert_int_eq(req(&s, "POST", FE("f1", "staging") "/strategies", ADMIN,
+                         "{\"name\":\"default\"}", NULL),
                      404);
     ck_assert_int_eq(req(&s, "GET",
                          FE("f1", "development") "/strategies/no-such-id",
@@ -322,12 +321,10 @@ START_TEST(unknown_places_are_404)
 
     /* Archived flags take no strategies. */
     mk_flag("gone");
-    ck_assert_int_eq(req(&s, "DELETE", P "/features/gone", ADMIN, NULL,
-                         NULL),
+    ck_assert_int_eq(req(&s, "DELETE", P "/features/gone", ADMIN, NULL, NULL),
                      202);
-    ck_assert_int_eq(req(&s, "POST",
-                         FE("gone", "development") "/strategies", ADMIN,
-                         "{\"name\":\"default\"}", NULL),
+    ck_assert_int_eq(req(&s, "POST", FE("gone", "development") "/strategies",
+                         ADMIN, "{\"name\":\"default\"}", NULL),
                      404);
 }
 END_TEST
@@ -342,8 +339,7 @@ START_TEST(put_patch_and_delete_a_strategy)
                   200, &r);
     id = strdup(jstr(r.json, "id"));
     resp_free(&r);
-    snprintf(path, sizeof(path), FE("f1", "development") "/strategies/%s",
-             id);
+    snprintf(path, sizeof(path), FE("f1", "development") "/strategies/%s", id);
 
     /* PUT replaces every field; the sort order stays. */
     ck_assert_int_eq(req(&s, "PUT", path, ADMIN,
@@ -375,8 +371,7 @@ START_TEST(put_patch_and_delete_a_strategy)
                          NULL),
                      400);
     ck_assert_int_eq(req(&s, "PATCH", path, ADMIN,
-                         "[{\"op\":\"remove\",\"path\":\"/missing\"}]",
-                         NULL),
+                         "[{\"op\":\"remove\",\"path\":\"/missing\"}]", NULL),
                      400);
     ck_assert_int_eq(req(&s, "PATCH", path, ADMIN, "[{", NULL), 400);
     ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
@@ -413,9 +408,9 @@ START_TEST(reorder_sets_the_order)
                                                  "set-sort-order",
                          ADMIN, body, NULL),
                      200);
-    ck_assert_int_eq(req(&s, "GET", FE("f1", "development") "/strategies",
-                         ADMIN, NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "development") "/strategies", ADMIN, NULL, &r),
+        200);
     ck_assert_str_eq(jstr(r.json, "[0].id"), ids[2]);
     ck_assert_str_eq(jstr(r.json, "[2].id"), ids[0]);
     resp_free(&r);
@@ -437,9 +432,9 @@ START_TEST(reorder_sets_the_order)
                                                  "set-sort-order",
                          ADMIN, "{\"id\":1}", NULL),
                      400);
-    ck_assert_int_eq(req(&s, "GET", FE("f1", "development") "/strategies",
-                         ADMIN, NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "development") "/strategies", ADMIN, NULL, &r),
+        200);
     ck_assert_str_eq(jstr(r.json, "[0].id"), ids[2]);
     ck_assert_int_eq(jint(r.json, "[0].sortOrder"), 0);
     resp_free(&r);
@@ -502,11 +497,9 @@ START_TEST(variants_are_replaced_and_normalised)
     ck_assert_int_eq(jint(r.json, "variants[0].weight"), 334);
     ck_assert_int_eq(jint(r.json, "variants[1].weight"), 333);
     ck_assert_int_eq(jint(r.json, "variants[2].weight"), 333);
-    ck_assert_str_eq(jstr(r.json, "variants[2].overrides[0].values[0]"),
-                     "1");
+    ck_assert_str_eq(jstr(r.json, "variants[2].overrides[0].values[0]"), "1");
     resp_free(&r);
-    ck_assert_int_eq(events("feature-environment-variants-updated", "f1"),
-                     1);
+    ck_assert_int_eq(events("feature-environment-variants-updated", "f1"), 1);
 
     /* PATCH edits the list, which is normalised again. */
     ck_assert_int_eq(req(&s, "PATCH", V, ADMIN,
@@ -537,8 +530,7 @@ START_TEST(bad_variants_are_400_and_change_nothing)
 {
     char *before, *after;
 
-    ck_assert_int_eq(req(&s, "PUT", V, ADMIN, "[{\"name\":\"a\"}]", NULL),
-                     200);
+    ck_assert_int_eq(req(&s, "PUT", V, ADMIN, "[{\"name\":\"a\"}]", NULL), 200);
     before = variants_now();
     variants_refused("[{\"name\":\"a\"", "not valid JSON");
     variants_refused("{\"name\":\"a\"}", "array of variants");
@@ -549,8 +541,7 @@ START_TEST(bad_variants_are_400_and_change_nothing)
                      "{\"name\":\"b\",\"weightType\":\"fix\",\"weight\":400},"
                      "{\"name\":\"c\"}]",
                      "more than 1000");
-    variants_refused("[{\"name\":\"a\",\"weightType\":\"fix\"}]",
-                     "weight");
+    variants_refused("[{\"name\":\"a\",\"weightType\":\"fix\"}]", "weight");
     variants_refused("[{\"name\":\"a\",\"weightType\":\"heavy\"}]",
                      "weightType");
     variants_refused("[{\"name\":\"a\",\"weight\":1001,"
@@ -601,14 +592,11 @@ START_TEST(protected_environment_refuses_every_write)
     ck_assert_int_eq(req(&s, "POST", FE("f1", "production") "/strategies",
                          ADMIN, "{\"name\":\"default\"}", &r),
                      403);
-    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"),
-                                 "change-requests"));
+    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "change-requests"));
     resp_free(&r);
-    snprintf(path, sizeof(path), FE("f1", "production") "/strategies/%s",
-             id);
-    ck_assert_int_eq(req(&s, "PUT", path, ADMIN, "{\"name\":\"default\"}",
-                         NULL),
-                     403);
+    snprintf(path, sizeof(path), FE("f1", "production") "/strategies/%s", id);
+    ck_assert_int_eq(
+        req(&s, "PUT", path, ADMIN, "{\"name\":\"default\"}", NULL), 403);
     ck_assert_int_eq(req(&s, "PATCH", path, ADMIN, "[]", NULL), 403);
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 403);
     ck_assert_int_eq(req(&s, "POST",
@@ -616,12 +604,12 @@ START_TEST(protected_environment_refuses_every_write)
                                                 "set-sort-order",
                          ADMIN, "[]", NULL),
                      403);
-    ck_assert_int_eq(req(&s, "PUT", FE("f1", "production") "/variants",
-                         ADMIN, "[{\"name\":\"a\"}]", NULL),
+    ck_assert_int_eq(req(&s, "PUT", FE("f1", "production") "/variants", ADMIN,
+                         "[{\"name\":\"a\"}]", NULL),
                      403);
-    ck_assert_int_eq(req(&s, "PATCH", FE("f1", "production") "/variants",
-                         ADMIN, "[]", NULL),
-                     403);
+    ck_assert_int_eq(
+        req(&s, "PATCH", FE("f1", "production") "/variants", ADMIN, "[]", NULL),
+        403);
     /* Dependencies reach every environment, the protected one too. */
     ck_assert_int_eq(req(&s, "POST", P "/features/f1/dependencies", ADMIN,
                          "{\"feature\":\"p1\"}", NULL),
@@ -630,9 +618,9 @@ START_TEST(protected_environment_refuses_every_write)
     ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
     ck_assert_str_eq(jstr(r.json, "name"), "default");
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "GET", FE("f1", "production") "/variants",
-                         ADMIN, NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "production") "/variants", ADMIN, NULL, &r),
+        200);
     ck_assert_uint_eq(json_array_size(jget(r.json, "variants")), 0);
     resp_free(&r);
 
@@ -666,37 +654,34 @@ START_TEST(dependencies_follow_the_rules)
     mk_flag("parent");
     mk_flag("other");
     mk_flag("gone");
-    ck_assert_int_eq(req(&s, "DELETE", P "/features/gone", ADMIN, NULL,
-                         NULL),
+    ck_assert_int_eq(req(&s, "DELETE", P "/features/gone", ADMIN, NULL, NULL),
                      202);
 
-    ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
-                         "{\"feature\":\"f1\"}", &r),
-                     400);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("f1"), ADMIN, "{\"feature\":\"f1\"}", &r), 400);
     ck_assert_ptr_nonnull(strstr(r.body, "cannot depend on itself"));
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
-                         "{\"feature\":\"missing\"}", &r),
-                     400);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("f1"), ADMIN, "{\"feature\":\"missing\"}", &r),
+        400);
     ck_assert_ptr_nonnull(strstr(r.body, "no flag \\\"missing\\\""));
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
-                         "{\"feature\":\"gone\"}", NULL),
-                     400);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("f1"), ADMIN, "{\"feature\":\"gone\"}", NULL),
+        400);
     ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN, "{}", NULL), 400);
     ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
-                         "{\"feature\":\"parent\",\"enabled\":\"no\"}",
-                         NULL),
+                         "{\"feature\":\"parent\",\"enabled\":\"no\"}", NULL),
                      400);
     ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
                          "{\"feature\":\"parent\",\"variants\":[1]}", NULL),
                      400);
-    ck_assert_int_eq(req(&s, "POST", DEPS("nope"), ADMIN,
-                         "{\"feature\":\"parent\"}", NULL),
-                     404);
-    ck_assert_int_eq(req(&s, "POST", DEPS("f1"), VIEWER,
-                         "{\"feature\":\"parent\"}", NULL),
-                     403);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("nope"), ADMIN, "{\"feature\":\"parent\"}", NULL),
+        404);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("f1"), VIEWER, "{\"feature\":\"parent\"}", NULL),
+        403);
     d = deps_of("f1");
     ck_assert_uint_eq(json_array_size(d), 0);
     json_decref(d);
@@ -717,14 +702,13 @@ START_TEST(dependencies_follow_the_rules)
     ck_assert_int_eq(events("feature-dependency-added", "f1"), 1);
 
     /* One level only, both ways. */
-    ck_assert_int_eq(req(&s, "POST", DEPS("other"), ADMIN,
-                         "{\"feature\":\"f1\"}", &r),
-                     409);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("other"), ADMIN, "{\"feature\":\"f1\"}", &r), 409);
     ck_assert_ptr_nonnull(strstr(r.body, "one level deep"));
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "POST", DEPS("parent"), ADMIN,
-                         "{\"feature\":\"other\"}", &r),
-                     409);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("parent"), ADMIN, "{\"feature\":\"other\"}", &r),
+        409);
     ck_assert_ptr_nonnull(strstr(r.body, "one level deep"));
     resp_free(&r);
     d = deps_of("parent");
@@ -735,11 +719,9 @@ START_TEST(dependencies_follow_the_rules)
     ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
                          "{\"feature\":\"other\",\"enabled\":false}", NULL),
                      200);
-    ck_assert_int_eq(req(&s, "DELETE", DEPS("f1") "/parent", VIEWER, NULL,
-                         NULL),
-                     403);
-    ck_assert_int_eq(req(&s, "DELETE", DEPS("f1") "/parent", ADMIN, NULL,
-                         NULL),
+    ck_assert_int_eq(
+        req(&s, "DELETE", DEPS("f1") "/parent", VIEWER, NULL, NULL), 403);
+    ck_assert_int_eq(req(&s, "DELETE", DEPS("f1") "/parent", ADMIN, NULL, NULL),
                      200);
     d = deps_of("f1");
     ck_assert_uint_eq(json_array_size(d), 1);
@@ -752,8 +734,7 @@ START_TEST(dependencies_follow_the_rules)
     json_decref(d);
     ck_assert_int_eq(events("feature-dependency-removed", "f1"), 2);
     /* Removing what is not there is a no-op. */
-    ck_assert_int_eq(req(&s, "DELETE", DEPS("f1") "/parent", ADMIN, NULL,
-                         NULL),
+    ck_assert_int_eq(req(&s, "DELETE", DEPS("f1") "/parent", ADMIN, NULL, NULL),
                      200);
     ck_assert_int_eq(events("feature-dependency-removed", "f1"), 2);
 }
