@@ -14,6 +14,8 @@ extern const struct vx_route vx_routes_tokens[];
 extern const struct vx_route vx_routes_events[];
 extern const struct vx_route vx_routes_context[];
 extern const struct vx_route vx_routes_strategy_defs[];
+extern const struct vx_route vx_routes_strategies[];
+extern const struct vx_route vx_routes_segments[];
 extern const struct vx_route vx_routes_features[];
 
 #endif
