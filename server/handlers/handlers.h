@@ -9,5 +9,7 @@
 extern const struct vx_route vx_routes_health[];
 extern const struct vx_route vx_routes_projects[];
 extern const struct vx_route vx_routes_environments[];
+extern const struct vx_route vx_routes_client_metrics[];
+extern const struct vx_route vx_routes_admin_metrics[];
 
 #endif
