@@ -11,5 +11,6 @@ extern const struct vx_route vx_routes_projects[];
 extern const struct vx_route vx_routes_environments[];
 extern const struct vx_route vx_routes_client_metrics[];
 extern const struct vx_route vx_routes_admin_metrics[];
+extern const struct vx_route vx_routes_features[];
 
 #endif

@@ -9,5 +9,6 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_environments,
     vx_routes_client_metrics,
     vx_routes_admin_metrics,
+    vx_routes_features,
     NULL,
 };
