@@ -42,11 +42,20 @@ int vx_store_flag_seen(struct vx_store *st, const char *flag,
                        const char *env, const char *when,
                        struct vx_err *err)
 {
+    /* The row may be missing when env joined the project after the flag
+     * was made; a new row is off, as a missing one reads. */
     return vx_sql_run(st, err,
-                      "UPDATE feature_environments SET last_seen_at = ?"
-                      " WHERE feature_name = ? AND environment = ?"
-                      " AND (last_seen_at IS NULL OR last_seen_at < ?)",
-                      "ssss", when, flag, env, when);
+                      "INSERT INTO feature_environments (feature_name,"
+                      " environment, last_seen_at)"
+                      " SELECT f.name, pe.environment, ?1 FROM features f"
+                      " JOIN project_environments pe"
+                      " ON pe.project_id = f.project_id"
+                      " WHERE f.name = ?2 AND pe.environment = ?3"
+                      " ON CONFLICT (feature_name, environment)"
+                      " DO UPDATE SET last_seen_at = excluded.last_seen_at"
+                      " WHERE last_seen_at IS NULL"
+                      " OR last_seen_at < excluded.last_seen_at",
+                      "sss", when, flag, env);
 }
 
 /* Create the application of an instance, or move its lastSeen on. */

@@ -285,12 +285,22 @@ static char *last_seen(const char *f, const char *env)
     return out;
 }
 
+/* Counts calls of the store's change hook. */
+static void on_change(void *arg)
+{
+    (*(int *)arg)++;
+}
+
 START_TEST(flush_sets_last_seen_of_flags_counted)
 {
+    struct vx_err err = {0};
     char iso[32], *t;
+    int64_t events = -1;
+    int changes = 0;
 
     make_flag("known");
     make_flag("idle");
+    vx_store_set_change_hook(st, on_change, &changes);
     report("shop", "development", now,
            "{\"known\":{\"yes\":1},\"idle\":{\"yes\":0,\"no\":0},"
            "\"unknown\":{\"no\":2}}");
@@ -304,6 +314,36 @@ START_TEST(flush_sets_last_seen_of_flags_counted)
     free(t);
     t = last_seen("idle", "development");
     ck_assert_str_eq(t, "");
+    free(t);
+
+    /* Not a change by a user, nor one SDKs see. */
+    ck_assert_int_eq(changes, 0);
+    ck_assert_int_eq(vx_store_read(st, &err), 0);
+    ck_assert_int_eq(vx_sql_int(st, &err, &events,
+                                "SELECT count(*) FROM events", ""),
+                     0);
+    vx_store_done(st);
+    ck_assert_int_eq(events, 0);
+}
+END_TEST
+
+START_TEST(last_seen_fills_a_missing_environment_row)
+{
+    struct vx_err err = {0};
+    char iso[32], *t;
+
+    ck_assert_int_eq(vx_store_begin(st, &err), 0);
+    ck_assert_int_eq(vx_sql_run(st, &err,
+                                "INSERT INTO features (name, project_id,"
+                                " created_at) VALUES ('late', 'default', 'x')",
+                                ""),
+                     0);
+    ck_assert_int_eq(vx_store_commit(st, &err), 0);
+    report("shop", "production", now, "{\"late\":{\"no\":1}}");
+    flush();
+    vx_time_iso(now, iso, sizeof(iso));
+    t = last_seen("late", "production");
+    ck_assert_str_eq(t, iso);
     free(t);
 }
 END_TEST
@@ -388,6 +428,7 @@ static Suite *suite(void)
     tcase_add_test(tc, second_flush_adds_nothing_more);
     tcase_add_test(tc, flush_records_instances_and_applications);
     tcase_add_test(tc, flush_sets_last_seen_of_flags_counted);
+    tcase_add_test(tc, last_seen_fills_a_missing_environment_row);
     tcase_add_test(tc, failed_flush_keeps_the_counts_for_the_next);
     tcase_add_test(tc, stop_flushes_what_is_left);
     tcase_add_test(tc, thread_flushes_on_its_own);
