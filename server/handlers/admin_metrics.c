@@ -27,6 +27,7 @@ static int flush_and_read(struct vx_req *req, struct vx_err *err)
     return rc;
 }
 
+/* GET …/metrics/applications: every application that reported. */
 static void on_apps(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_err err = {0};
@@ -39,11 +40,11 @@ static void on_apps(struct vx_req *req, struct vx_reply *rep)
     }
     vx_reply_result(rep, rc, &err, 200,
                     rc ? NULL
-                       : json_pack("{s:o, s:I}", "applications", list,
-                                   "total",
+                       : json_pack("{s:o, s:I}", "applications", list, "total",
                                    (json_int_t)json_array_size(list)));
 }
 
+/* GET …/metrics/applications/:appName: one, with the flags it counted. */
 static void on_app(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_err err = {0};
@@ -64,6 +65,7 @@ static void hours_ago(int64_t hours, char buf[32])
     vx_time_iso(vx_time_now_ms() - hours * HOUR_MS, buf, 32);
 }
 
+/* GET …/features/:featureName: recent counts per environment and hour. */
 static void on_feature(struct vx_req *req, struct vx_reply *rep)
 {
     const char *flag = vx_req_param(req, "featureName");
@@ -82,10 +84,10 @@ static void on_feature(struct vx_req *req, struct vx_reply *rep)
     }
     vx_reply_result(rep, rc, &err, 200,
                     rc ? NULL
-                       : json_pack("{s:i, s:s, s:s, s:o, s:o}", "version",
-                                   1, "maturity", "stable", "featureName",
-                                   flag, "lastHourUsage", usage,
-                                   "seenApplications", apps));
+                       : json_pack("{s:i, s:s, s:s, s:o, s:o}", "version", 1,
+                                   "maturity", "stable", "featureName", flag,
+                                   "lastHourUsage", usage, "seenApplications",
+                                   apps));
     if (rc) {
         json_decref(usage);
         json_decref(apps);
@@ -110,6 +112,7 @@ static int hours_back(struct vx_req *req, int64_t *out, struct vx_err *err)
     return VX_OK;
 }
 
+/* GET …/features/:featureName/raw: counts per hour, environment, app. */
 static void on_feature_raw(struct vx_req *req, struct vx_reply *rep)
 {
     const char *flag = vx_req_param(req, "featureName");

@@ -87,7 +87,7 @@ static int check_toggle(const char *flag, json_t *t, struct vx_err *err)
         return rc;
     if (!json_is_object(vars))
         return bad(err, path, "an object");
-    json_object_foreach(vars, name, n) {
+    json_object_foreach (vars, name, n) {
         snprintf(path, sizeof(path), "/body/bucket/toggles/%s/variants/%s",
                  flag, name);
         if (strlen(name) > TEXT_MAX)
@@ -113,8 +113,8 @@ static int check_bucket(json_t *body, int64_t *start_ms, json_t **out,
 
     if (rc)
         return rc;
-    rc = get_time(bucket, "start", "/body/bucket/start", VX_REQUIRED,
-                  start_ms, err);
+    rc = get_time(bucket, "start", "/body/bucket/start", VX_REQUIRED, start_ms,
+                  err);
     if (rc == VX_OK)
         rc = get_time(bucket, "stop", "/body/bucket/stop", VX_OPTIONAL,
                       &stop_ms, err);
@@ -127,7 +127,7 @@ static int check_bucket(json_t *body, int64_t *start_ms, json_t **out,
                           " It was not present on the data you sent.");
     if (!json_is_object(toggles))
         return bad(err, "/body/bucket/toggles", "an object");
-    json_object_foreach(toggles, flag, t) {
+    json_object_foreach (toggles, flag, t) {
         rc = check_toggle(flag, t, err);
         if (rc)
             return rc;
@@ -146,7 +146,7 @@ static int check_strategies(json_t *body, json_t **out, struct vx_err *err)
 
     if (rc || !*out)
         return rc;
-    json_array_foreach(*out, i, v) {
+    json_array_foreach (*out, i, v) {
         if (json_is_string(v) && json_string_length(v) <= TEXT_MAX)
             continue;
         snprintf(path, sizeof(path), "/body/strategies/%zu", i);
@@ -165,8 +165,9 @@ static int check_interval(json_t *body, int64_t *out, struct vx_err *err)
         return VX_OK;
     if (!json_is_number(v) || json_number_value(v) < 0 ||
         json_number_value(v) > 1e12)
-        return bad(err, "/body/interval", "a non-negative number of "
-                                          "milliseconds");
+        return bad(err, "/body/interval",
+                   "a non-negative number of "
+                   "milliseconds");
     *out = (int64_t)floor(json_number_value(v));
     return VX_OK;
 }
@@ -179,8 +180,8 @@ static int check_interval(json_t *body, int64_t *out, struct vx_err *err)
 static int check_client(struct vx_req *req, json_t *body,
                         struct vx_metrics_client *c, struct vx_err *err)
 {
-    int rc = vx_v_string(body, "appName", VX_REQUIRED, TEXT_MAX,
-                         &c->app_name, err);
+    int rc =
+        vx_v_string(body, "appName", VX_REQUIRED, TEXT_MAX, &c->app_name, err);
 
     if (rc == VX_OK && !*c->app_name)
         rc = vx_err_set(err, VX_EINVAL, "/body/appName",
@@ -258,8 +259,7 @@ static void on_metrics(struct vx_req *req, struct vx_reply *rep)
     }
     vx_req_remote_addr(req, ip, sizeof(ip));
     c.remote_addr = ip;
-    vx_metrics_add(req->app->metrics, &c, start_ms, toggles,
-                   vx_time_now_ms());
+    vx_metrics_add(req->app->metrics, &c, start_ms, toggles, vx_time_now_ms());
     vx_reply_json(rep, 202, NULL);
 out:
     json_decref(body);
@@ -270,7 +270,6 @@ const struct vx_route vx_routes_client_metrics[] = {
     {"POST", "/api/client/metrics", VX_ACCESS_CLIENT, 0, on_metrics},
     {"POST", "/api/frontend/client/register", VX_ACCESS_FRONTEND, 0,
      on_register},
-    {"POST", "/api/frontend/client/metrics", VX_ACCESS_FRONTEND, 0,
-     on_metrics},
+    {"POST", "/api/frontend/client/metrics", VX_ACCESS_FRONTEND, 0, on_metrics},
     {NULL, NULL, 0, 0, NULL},
 };

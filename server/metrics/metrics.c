@@ -54,6 +54,7 @@ struct batch {
     json_t *counts, *instances, *seen;
 };
 
+/* Round ms down to the start of its hour. */
 int64_t vx_metrics_hour(int64_t ms)
 {
     int64_t r = ms % HOUR_MS;
@@ -104,7 +105,7 @@ static void add_toggle(json_t *counts, const char *hour, const char *env,
 
     add_count(c, "yes", count_of(json_object_get(t, "yes")));
     add_count(c, "no", count_of(json_object_get(t, "no")));
-    json_object_foreach(json_object_get(t, "variants"), name, n)
+    json_object_foreach (json_object_get(t, "variants"), name, n)
         add_count(vars, name, count_of(n));
 }
 
@@ -123,8 +124,7 @@ static void keep_latest(json_t *obj, const char *key, json_t *when)
  * becomes now. Call with m->lock held. Borrowed.
  */
 static json_t *note_instance(struct vx_metrics *m,
-                             const struct vx_metrics_client *c,
-                             const char *now)
+                             const struct vx_metrics_client *c, const char *now)
 {
     const char *id = c->instance_id ? c->instance_id : "default";
     json_t *envs = child(child(m->instances, c->app_name), c->environment);
@@ -149,6 +149,7 @@ static json_t *note_instance(struct vx_metrics *m,
     return inst;
 }
 
+/* Note a registering instance; see metrics.h. */
 void vx_metrics_register(struct vx_metrics *m,
                          const struct vx_metrics_client *c, int64_t now_ms)
 {
@@ -160,6 +161,7 @@ void vx_metrics_register(struct vx_metrics *m,
     pthread_mutex_unlock(&m->lock);
 }
 
+/* Add one checked report to the counters; see metrics.h. */
 void vx_metrics_add(struct vx_metrics *m, const struct vx_metrics_client *c,
                     int64_t start_ms, json_t *toggles, int64_t now_ms)
 {
@@ -174,10 +176,12 @@ void vx_metrics_add(struct vx_metrics *m, const struct vx_metrics_client *c,
     when = json_string(now);
     pthread_mutex_lock(&m->lock);
     note_instance(m, c, now);
-    json_object_foreach(toggles, flag, t) {
+    json_object_foreach (toggles, flag, t) {
+        int64_t used = count_of(json_object_get(t, "yes")) +
+                       count_of(json_object_get(t, "no"));
+
         add_toggle(m->counts, hour, c->environment, c->app_name, flag, t);
-        if (count_of(json_object_get(t, "yes")) +
-                count_of(json_object_get(t, "no")) > 0)
+        if (used > 0)
             keep_latest(child(m->seen, c->environment), flag, when);
     }
     pthread_mutex_unlock(&m->lock);
@@ -185,25 +189,23 @@ void vx_metrics_add(struct vx_metrics *m, const struct vx_metrics_client *c,
 }
 
 /* Write the counts of one (hour, env, app) to the store. */
-static int write_flags(struct vx_store *st, const char *hour,
-                       const char *env, const char *app, json_t *flags,
-                       struct vx_err *err)
+static int write_flags(struct vx_store *st, const char *hour, const char *env,
+                       const char *app, json_t *flags, struct vx_err *err)
 {
     const char *flag, *name;
     json_t *c, *n;
     int rc = VX_OK;
 
-    json_object_foreach(flags, flag, c) {
-        rc = vx_store_metrics_add(
-            st, hour, env, flag, app,
-            json_integer_value(json_object_get(c, "yes")),
-            json_integer_value(json_object_get(c, "no")), err);
-        json_object_foreach(json_object_get(c, "variants"), name, n) {
+    json_object_foreach (flags, flag, c) {
+        rc = vx_store_metrics_add(st, hour, env, flag, app,
+                                  json_integer_value(json_object_get(c, "yes")),
+                                  json_integer_value(json_object_get(c, "no")),
+                                  err);
+        json_object_foreach (json_object_get(c, "variants"), name, n) {
             if (rc)
                 break;
-            rc = vx_store_metrics_variant_add(st, hour, env, flag, app,
-                                              name, json_integer_value(n),
-                                              err);
+            rc = vx_store_metrics_variant_add(st, hour, env, flag, app, name,
+                                              json_integer_value(n), err);
         }
         if (rc)
             break;
@@ -211,17 +213,16 @@ static int write_flags(struct vx_store *st, const char *hour,
     return rc;
 }
 
-/* Write every count of b. */
-static int write_counts(struct vx_store *st, json_t *counts,
-                        struct vx_err *err)
+/* Write every count of a batch. */
+static int write_counts(struct vx_store *st, json_t *counts, struct vx_err *err)
 {
     const char *hour, *env, *app;
     json_t *envs, *apps, *flags;
     int rc = VX_OK;
 
-    json_object_foreach(counts, hour, envs) {
-        json_object_foreach(envs, env, apps) {
-            json_object_foreach(apps, app, flags) {
+    json_object_foreach (counts, hour, envs) {
+        json_object_foreach (envs, env, apps) {
+            json_object_foreach (apps, app, flags) {
                 rc = write_flags(st, hour, env, app, flags, err);
                 if (rc)
                     return rc;
@@ -239,19 +240,19 @@ static int write_seen(struct vx_store *st, const struct batch *b,
     json_t *envs, *ids, *inst, *flags, *when;
     int rc = VX_OK;
 
-    json_object_foreach(b->instances, app, envs) {
-        json_object_foreach(envs, env, ids) {
-            json_object_foreach(ids, id, inst) {
+    json_object_foreach (b->instances, app, envs) {
+        json_object_foreach (envs, env, ids) {
+            json_object_foreach (ids, id, inst) {
                 rc = vx_store_instance_seen(st, inst, err);
                 if (rc)
                     return rc;
             }
         }
     }
-    json_object_foreach(b->seen, env, flags) {
-        json_object_foreach(flags, flag, when) {
-            rc = vx_store_flag_seen(st, flag, env, json_string_value(when),
-                                    err);
+    json_object_foreach (b->seen, env, flags) {
+        json_object_foreach (flags, flag, when) {
+            rc =
+                vx_store_flag_seen(st, flag, env, json_string_value(when), err);
             if (rc)
                 return rc;
         }
@@ -289,27 +290,27 @@ static void merge_back(struct vx_metrics *m, const struct batch *b)
     const char *hour, *env, *app, *flag, *id;
     json_t *envs, *apps, *flags, *c, *ids, *inst, *when;
 
-    json_object_foreach(b->counts, hour, envs)
-        json_object_foreach(envs, env, apps)
-            json_object_foreach(apps, app, flags)
-                json_object_foreach(flags, flag, c)
+    json_object_foreach (b->counts, hour, envs)
+        json_object_foreach (envs, env, apps)
+            json_object_foreach (apps, app, flags)
+                json_object_foreach (flags, flag, c)
                     add_toggle(m->counts, hour, env, app, flag, c);
-    json_object_foreach(b->instances, app, envs) {
-        json_object_foreach(envs, env, ids) {
-            json_object_foreach(ids, id, inst) {
-                json_t *have = child(child(child(m->instances, app), env),
-                                     id);
+    json_object_foreach (b->instances, app, envs) {
+        json_object_foreach (envs, env, ids) {
+            json_object_foreach (ids, id, inst) {
+                json_t *have = child(child(child(m->instances, app), env), id);
 
                 /* Fields seen since are newer; keep them. */
                 json_object_update_missing(have, inst);
             }
         }
     }
-    json_object_foreach(b->seen, env, flags)
-        json_object_foreach(flags, flag, when)
+    json_object_foreach (b->seen, env, flags)
+        json_object_foreach (flags, flag, when)
             keep_latest(child(m->seen, env), flag, when);
 }
 
+/* Take what is pending and write it in one transaction. */
 int vx_metrics_flush(struct vx_metrics *m, struct vx_err *err)
 {
     struct batch b;
@@ -360,8 +361,8 @@ static void *on_flush_thread(void *arg)
         clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_sec += m->flush_seconds;
         while (!m->stopping &&
-               pthread_cond_timedwait(&m->stop_cond, &m->stop_lock,
-                                      &until) != ETIMEDOUT)
+               pthread_cond_timedwait(&m->stop_cond, &m->stop_lock, &until) !=
+                   ETIMEDOUT)
             ;
         if (m->stopping)
             break;
@@ -373,6 +374,7 @@ static void *on_flush_thread(void *arg)
     return NULL;
 }
 
+/* Make empty counters; the thread starts with vx_metrics_start(). */
 struct vx_metrics *vx_metrics_new(struct vx_store *st, int flush_seconds)
 {
     struct vx_metrics *m = vx_calloc(1, sizeof(*m));
@@ -393,6 +395,7 @@ struct vx_metrics *vx_metrics_new(struct vx_store *st, int flush_seconds)
     return m;
 }
 
+/* Start the flush thread. */
 int vx_metrics_start(struct vx_metrics *m)
 {
     if (pthread_create(&m->thread, NULL, on_flush_thread, m)) {
@@ -403,6 +406,7 @@ int vx_metrics_start(struct vx_metrics *m)
     return VX_OK;
 }
 
+/* Stop the flush thread, then flush what is left. */
 void vx_metrics_stop(struct vx_metrics *m)
 {
     if (!m)
@@ -418,6 +422,7 @@ void vx_metrics_stop(struct vx_metrics *m)
     flush_logged(m);
 }
 
+/* Stop, flush and free the counters. */
 void vx_metrics_free(struct vx_metrics *m)
 {
     if (!m)

@@ -9,9 +9,10 @@
 #include "store/sql.h"
 #include "store/store.h"
 
-int vx_store_metrics_add(struct vx_store *st, const char *hour,
-                         const char *env, const char *flag, const char *app,
-                         int64_t yes, int64_t no, struct vx_err *err)
+/* Add to the hourly yes/no row, creating it. */
+int vx_store_metrics_add(struct vx_store *st, const char *hour, const char *env,
+                         const char *flag, const char *app, int64_t yes,
+                         int64_t no, struct vx_err *err)
 {
     return vx_sql_run(st, err,
                       "INSERT INTO client_metrics (hour, environment,"
@@ -23,6 +24,7 @@ int vx_store_metrics_add(struct vx_store *st, const char *hour,
                       "ssssii", hour, env, flag, app, yes, no);
 }
 
+/* Add to the hourly count of one variant, creating it. */
 int vx_store_metrics_variant_add(struct vx_store *st, const char *hour,
                                  const char *env, const char *flag,
                                  const char *app, const char *variant,
@@ -38,9 +40,9 @@ int vx_store_metrics_variant_add(struct vx_store *st, const char *hour,
                       "sssssi", hour, env, flag, app, variant, n);
 }
 
-int vx_store_flag_seen(struct vx_store *st, const char *flag,
-                       const char *env, const char *when,
-                       struct vx_err *err)
+/* Move the flag's last_seen_at in env forward. */
+int vx_store_flag_seen(struct vx_store *st, const char *flag, const char *env,
+                       const char *when, struct vx_err *err)
 {
     /* The row may be missing when env joined the project after the flag
      * was made; a new row is off, as a missing one reads. */
@@ -76,6 +78,7 @@ static int app_seen(struct vx_store *st, json_t *inst, struct vx_err *err)
                       json_object_get(inst, "strategies"), seen, seen);
 }
 
+/* Create or update an instance and its application. */
 int vx_store_instance_seen(struct vx_store *st, json_t *inst,
                            struct vx_err *err)
 {
@@ -109,6 +112,7 @@ int vx_store_instance_seen(struct vx_store *st, json_t *inst,
         json_string_value(json_object_get(inst, "clientIp")), seen, seen);
 }
 
+/* Drop the counts of hours before hour. */
 int vx_store_metrics_prune(struct vx_store *st, const char *hour,
                            struct vx_err *err)
 {
@@ -122,26 +126,26 @@ int vx_store_metrics_prune(struct vx_store *st, const char *hour,
     return rc;
 }
 
-#define APP_COLUMNS                                                        \
-    "a.app_name AS appName,"                                               \
-    " coalesce(a.strategies, '[]') AS \"strategies$json\","                \
-    " a.created_at AS createdAt, a.last_seen AS lastSeen,"                 \
-    " (SELECT json_group_array(DISTINCT i.environment)"                    \
-    "  FROM client_instances i WHERE i.app_name = a.app_name)"             \
-    "  AS \"environments$json\","                                          \
-    " (SELECT json_group_array(DISTINCT i.sdk_version)"                    \
-    "  FROM client_instances i WHERE i.app_name = a.app_name"              \
-    "  AND i.sdk_version IS NOT NULL) AS \"sdkVersions$json\","            \
-    " (SELECT json_group_array(json_object('instanceId', i.instance_id,"   \
-    "  'environment', i.environment, 'sdkVersion', i.sdk_version,"         \
-    "  'clientIp', i.client_ip, 'started', i.started,"                     \
-    "  'interval', i.interval, 'createdAt', i.created_at,"                 \
-    "  'lastSeen', i.last_seen))"                                          \
-    "  FROM client_instances i WHERE i.app_name = a.app_name)"             \
+#define APP_COLUMNS                                                            \
+    "a.app_name AS appName,"                                                   \
+    " coalesce(a.strategies, '[]') AS \"strategies$json\","                    \
+    " a.created_at AS createdAt, a.last_seen AS lastSeen,"                     \
+    " (SELECT json_group_array(DISTINCT i.environment)"                        \
+    "  FROM client_instances i WHERE i.app_name = a.app_name)"                 \
+    "  AS \"environments$json\","                                              \
+    " (SELECT json_group_array(DISTINCT i.sdk_version)"                        \
+    "  FROM client_instances i WHERE i.app_name = a.app_name"                  \
+    "  AND i.sdk_version IS NOT NULL) AS \"sdkVersions$json\","                \
+    " (SELECT json_group_array(json_object('instanceId', i.instance_id,"       \
+    "  'environment', i.environment, 'sdkVersion', i.sdk_version,"             \
+    "  'clientIp', i.client_ip, 'started', i.started,"                         \
+    "  'interval', i.interval, 'createdAt', i.created_at,"                     \
+    "  'lastSeen', i.last_seen))"                                              \
+    "  FROM client_instances i WHERE i.app_name = a.app_name)"                 \
     "  AS \"instances$json\""
 
-int vx_store_apps_list(struct vx_store *st, json_t **out,
-                       struct vx_err *err)
+/* Every application with its instances, by name. */
+int vx_store_apps_list(struct vx_store *st, json_t **out, struct vx_err *err)
 {
     return vx_sql_rows(st, err, out,
                        "SELECT " APP_COLUMNS
@@ -149,6 +153,7 @@ int vx_store_apps_list(struct vx_store *st, json_t **out,
                        "");
 }
 
+/* One application, with the flags it counted. */
 int vx_store_app_get(struct vx_store *st, const char *app, json_t **out,
                      struct vx_err *err)
 {
@@ -162,14 +167,13 @@ int vx_store_app_get(struct vx_store *st, const char *app, json_t **out,
                         "s", app);
 
     if (rc == VX_ENOTFOUND)
-        vx_err_set(err, rc, NULL, "There's no application named \"%s\".",
-                   app);
+        vx_err_set(err, rc, NULL, "There's no application named \"%s\".", app);
     return rc;
 }
 
+/* Counts of a flag per environment and hour. */
 int vx_store_flag_usage(struct vx_store *st, const char *flag,
-                        const char *since, json_t **out,
-                        struct vx_err *err)
+                        const char *since, json_t **out, struct vx_err *err)
 {
     return vx_sql_rows(
         st, err, out,
@@ -186,8 +190,9 @@ int vx_store_flag_usage(struct vx_store *st, const char *flag,
         "ss", flag, since);
 }
 
-int vx_store_flag_raw(struct vx_store *st, const char *flag,
-                      const char *since, json_t **out, struct vx_err *err)
+/* Counts of a flag per hour, environment and application. */
+int vx_store_flag_raw(struct vx_store *st, const char *flag, const char *since,
+                      json_t **out, struct vx_err *err)
 {
     return vx_sql_rows(
         st, err, out,
@@ -204,6 +209,7 @@ int vx_store_flag_raw(struct vx_store *st, const char *flag,
         "ss", flag, since);
 }
 
+/* The applications that counted a flag. */
 int vx_store_flag_apps(struct vx_store *st, const char *flag, json_t **out,
                        struct vx_err *err)
 {
@@ -220,7 +226,7 @@ int vx_store_flag_apps(struct vx_store *st, const char *flag, json_t **out,
     if (rc)
         return rc;
     *out = json_array();
-    json_array_foreach(rows, i, row)
+    json_array_foreach (rows, i, row)
         json_array_append(*out, json_object_get(row, "appName"));
     json_decref(rows);
     return VX_OK;

@@ -20,9 +20,9 @@
 struct vx_store;
 
 /* Add yes and no to the hourly row of (hour, env, flag, app). */
-int vx_store_metrics_add(struct vx_store *st, const char *hour,
-                         const char *env, const char *flag, const char *app,
-                         int64_t yes, int64_t no, struct vx_err *err);
+int vx_store_metrics_add(struct vx_store *st, const char *hour, const char *env,
+                         const char *flag, const char *app, int64_t yes,
+                         int64_t no, struct vx_err *err);
 
 /* Add n to the hourly count of variant of (hour, env, flag, app). */
 int vx_store_metrics_variant_add(struct vx_store *st, const char *hour,
@@ -34,9 +34,8 @@ int vx_store_metrics_variant_add(struct vx_store *st, const char *hour,
  * Move the last_seen_at of flag in env forward to when (ISO), if the flag
  * exists there; a flag the server does not know is no error.
  */
-int vx_store_flag_seen(struct vx_store *st, const char *flag,
-                       const char *env, const char *when,
-                       struct vx_err *err);
+int vx_store_flag_seen(struct vx_store *st, const char *flag, const char *env,
+                       const char *when, struct vx_err *err);
 
 /*
  * Record that an instance reported. inst is an object with appName,
@@ -56,8 +55,7 @@ int vx_store_metrics_prune(struct vx_store *st, const char *hour,
  * environments, sdkVersions and instances [{instanceId, sdkVersion,
  * environment, clientIp, started, interval, lastSeen}], by name.
  */
-int vx_store_apps_list(struct vx_store *st, json_t **out,
-                       struct vx_err *err);
+int vx_store_apps_list(struct vx_store *st, json_t **out, struct vx_err *err);
 
 /*
  * One application as in the list, plus seenToggles (the flags it
@@ -71,16 +69,15 @@ int vx_store_app_get(struct vx_store *st, const char *app, json_t **out,
  * environment and hour: [{environment, timestamp, yes, no, variants}].
  */
 int vx_store_flag_usage(struct vx_store *st, const char *flag,
-                        const char *since, json_t **out,
-                        struct vx_err *err);
+                        const char *since, json_t **out, struct vx_err *err);
 
 /*
  * Counts of flag from hour since on, one row per hour, environment and
  * application: [{featureName, appName, environment, timestamp, yes, no,
  * variants}].
  */
-int vx_store_flag_raw(struct vx_store *st, const char *flag,
-                      const char *since, json_t **out, struct vx_err *err);
+int vx_store_flag_raw(struct vx_store *st, const char *flag, const char *since,
+                      json_t **out, struct vx_err *err);
 
 /* Names of the applications that ever counted flag, sorted. */
 int vx_store_flag_apps(struct vx_store *st, const char *flag, json_t **out,

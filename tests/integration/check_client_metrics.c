@@ -50,17 +50,16 @@ static const char *iso_ago(char *buf, long secs_ago)
 }
 
 /* Send one metrics report of flag with yes/no/blue counts; the status. */
-static long send_metrics(const char *path, const char *token,
-                         const char *app, const char *flag, int yes, int no,
-                         int blue)
+static long send_metrics(const char *path, const char *token, const char *app,
+                         const char *flag, int yes, int no, int blue)
 {
     char start[32];
 
     return req_j(&s, "POST", path, token, NULL,
                  "{s:s, s:s, s:{s:s, s:s, s:{s:{s:i, s:i, s:{s:i}}}}}",
                  "appName", app, "instanceId", "i-1", "bucket", "start",
-                 iso_ago(start, 60), "stop", iso_ago(start, 0), "toggles",
-                 flag, "yes", yes, "no", no, "variants", "blue", blue);
+                 iso_ago(start, 60), "stop", iso_ago(start, 0), "toggles", flag,
+                 "yes", yes, "no", no, "variants", "blue", blue);
 }
 
 /* GET path as admin into r, expecting 200. */
@@ -89,15 +88,14 @@ START_TEST(register_then_metrics_show_in_admin_reads)
 {
     struct resp r;
 
-    ck_assert_int_eq(
-        req_h(&s, "POST", "/api/client/register", CLIENT,
-              "{\"appName\":\"shop\",\"instanceId\":\"pod-1\","
-              "\"sdkVersion\":\"unleash-client-node:6.12.1\","
-              "\"strategies\":[\"default\",\"flexibleRollout\"],"
-              "\"started\":\"2026-01-01T10:00:00.000Z\","
-              "\"interval\":60000,\"platformName\":\"node\"}",
-              NULL, &r),
-        202);
+    ck_assert_int_eq(req_h(&s, "POST", "/api/client/register", CLIENT,
+                           "{\"appName\":\"shop\",\"instanceId\":\"pod-1\","
+                           "\"sdkVersion\":\"unleash-client-node:6.12.1\","
+                           "\"strategies\":[\"default\",\"flexibleRollout\"],"
+                           "\"started\":\"2026-01-01T10:00:00.000Z\","
+                           "\"interval\":60000,\"platformName\":\"node\"}",
+                           NULL, &r),
+                     202);
     ck_assert_str_eq(r.body, "");
     resp_free(&r);
     ck_assert_int_eq(send_metrics("/api/client/metrics", CLIENT, "shop",
@@ -115,8 +113,8 @@ START_TEST(register_then_metrics_show_in_admin_reads)
                      "unleash-client-node:6.12.1");
     ck_assert_ptr_nonnull(jstr(r.json, "applications[0].lastSeen"));
     /* The metrics of instance i-1 made a second instance. */
-    ck_assert_int_eq(
-        json_array_size(jget(r.json, "applications[0].instances")), 2);
+    ck_assert_int_eq(json_array_size(jget(r.json, "applications[0].instances")),
+                     2);
     ck_assert_str_eq(jstr(r.json, "applications[0].instances[1].instanceId"),
                      "pod-1");
     ck_assert_str_eq(jstr(r.json, "applications[0].instances[1].clientIp"),
@@ -128,8 +126,7 @@ START_TEST(register_then_metrics_show_in_admin_reads)
     get_ok(APPS "/shop", &r);
     ck_assert_str_eq(jstr(r.json, "appName"), "shop");
     ck_assert_str_eq(jstr(r.json, "seenToggles[0]"), "checkout");
-    ck_assert_str_eq(jstr(r.json, "instances[1].environment"),
-                     "development");
+    ck_assert_str_eq(jstr(r.json, "instances[1].environment"), "development");
     resp_free(&r);
 
     get_ok(FEATURE "checkout", &r);
@@ -186,11 +183,11 @@ START_TEST(environment_comes_from_the_token)
     struct resp r;
     char start[32];
 
-    ck_assert_int_eq(req_j(&s, "POST", "/api/client/metrics", CLIENT_PROD,
-                           NULL, "{s:s, s:s, s:{s:s, s:{s:{s:i}}}}",
-                           "appName", "shop", "environment", "development",
-                           "bucket", "start", iso_ago(start, 10), "toggles",
-                           "f", "yes", 7),
+    ck_assert_int_eq(req_j(&s, "POST", "/api/client/metrics", CLIENT_PROD, NULL,
+                           "{s:s, s:s, s:{s:s, s:{s:{s:i}}}}", "appName",
+                           "shop", "environment", "development", "bucket",
+                           "start", iso_ago(start, 10), "toggles", "f", "yes",
+                           7),
                      202);
     get_ok(FEATURE "f", &r);
     ck_assert_int_eq(json_array_size(jget(r.json, "lastHourUsage")), 1);
@@ -205,8 +202,7 @@ START_TEST(frontend_reports_take_frontend_tokens)
 {
     struct resp r;
 
-    ck_assert_int_eq(req(&s, "POST", "/api/frontend/client/register",
-                         FRONTEND,
+    ck_assert_int_eq(req(&s, "POST", "/api/frontend/client/register", FRONTEND,
                          "{\"appName\":\"web\",\"instanceId\":\"browser\"}",
                          NULL),
                      202);
@@ -232,16 +228,15 @@ START_TEST(wrong_token_kinds_are_refused_and_count_nothing)
     struct resp r;
 
     for (int i = 0; i < 4; i++) {
-        ck_assert_int_eq(send_metrics(paths[i], wrong[i], "shop", "f", 1,
-                                      1, 1),
+        ck_assert_int_eq(send_metrics(paths[i], wrong[i], "shop", "f", 1, 1, 1),
                          403);
-        ck_assert_int_eq(send_metrics(paths[i], ADMIN, "shop", "f", 1, 1,
-                                      1),
+        ck_assert_int_eq(send_metrics(paths[i], ADMIN, "shop", "f", 1, 1, 1),
                          403);
         ck_assert_int_eq(send_metrics(paths[i], NULL, "shop", "f", 1, 1, 1),
                          401);
-        ck_assert_int_eq(send_metrics(paths[i], "default:development.nope-"
-                                                "0123456789abcdef",
+        ck_assert_int_eq(send_metrics(paths[i],
+                                      "default:development.nope-"
+                                      "0123456789abcdef",
                                       "shop", "f", 1, 1, 1),
                          401);
     }
@@ -284,8 +279,8 @@ START_TEST(bad_metrics_bodies_are_400_and_count_nothing)
 
     memset(longname, 'a', 256);
     longname[256] = '\0';
-    snprintf(body, sizeof(body),
-             "{\"appName\":\"%s\"," B "\"toggles\":{}}}", longname);
+    snprintf(body, sizeof(body), "{\"appName\":\"%s\"," B "\"toggles\":{}}}",
+             longname);
     bad_body(m, body, "/body/appName");
     bad_body(m, "{" B "\"toggles\":{\"f\":{\"yes\":1}}}}", "/body/appName");
     bad_body(m, "{\"appName\":7," B "\"toggles\":{}}}", "/body/appName");
@@ -313,13 +308,10 @@ START_TEST(bad_metrics_bodies_are_400_and_count_nothing)
              "/body/bucket/toggles/f/yes");
     bad_body(m, "{\"appName\":\"a\"," B "\"toggles\":{\"f\":{\"no\":1.5}}}}",
              "/body/bucket/toggles/f/no");
-    bad_body(m,
-             "{\"appName\":\"a\"," B
-             "\"toggles\":{\"f\":{\"no\":\"2\"}}}}",
+    bad_body(m, "{\"appName\":\"a\"," B "\"toggles\":{\"f\":{\"no\":\"2\"}}}}",
              "/body/bucket/toggles/f/no");
     bad_body(m,
-             "{\"appName\":\"a\"," B
-             "\"toggles\":{\"f\":{\"variants\":[]}}}}",
+             "{\"appName\":\"a\"," B "\"toggles\":{\"f\":{\"variants\":[]}}}}",
              "/body/bucket/toggles/f/variants");
     bad_body(m,
              "{\"appName\":\"a\"," B
@@ -348,13 +340,10 @@ START_TEST(bad_register_bodies_are_400_and_register_nothing)
              "/body/strategies");
     bad_body(g, "{\"appName\":\"a\",\"strategies\":[\"default\",1]}",
              "/body/strategies/1");
-    bad_body(g, "{\"appName\":\"a\",\"started\":\"soon\"}",
-             "/body/started");
+    bad_body(g, "{\"appName\":\"a\",\"started\":\"soon\"}", "/body/started");
     bad_body(g, "{\"appName\":\"a\",\"interval\":-1}", "/body/interval");
-    bad_body(g, "{\"appName\":\"a\",\"interval\":\"60s\"}",
-             "/body/interval");
-    bad_body(g, "{\"appName\":\"a\",\"sdkVersion\":[]}",
-             "/body/sdkVersion");
+    bad_body(g, "{\"appName\":\"a\",\"interval\":\"60s\"}", "/body/interval");
+    bad_body(g, "{\"appName\":\"a\",\"sdkVersion\":[]}", "/body/sdkVersion");
 
     get_ok(APPS, &r);
     ck_assert_int_eq(jint(r.json, "total"), 0);
@@ -411,8 +400,7 @@ START_TEST(hours_back_selects_hour_buckets)
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/query/hoursBack");
     resp_free(&r);
     ck_assert_int_eq(
-        req(&s, "GET", FEATURE "old/raw?hoursBack=49", ADMIN, NULL, NULL),
-        400);
+        req(&s, "GET", FEATURE "old/raw?hoursBack=49", ADMIN, NULL, NULL), 400);
     ck_assert_int_eq(
         req(&s, "GET", FEATURE "old/raw?hoursBack=two", ADMIN, NULL, NULL),
         400);
@@ -424,11 +412,9 @@ START_TEST(flush_sets_the_flags_last_seen_at)
     const char *list = "/api/admin/projects/default/features";
     struct resp r;
 
-    ck_assert_int_eq(req(&s, "POST", list, ADMIN, "{\"name\":\"seen\"}",
-                         NULL),
+    ck_assert_int_eq(req(&s, "POST", list, ADMIN, "{\"name\":\"seen\"}", NULL),
                      201);
-    ck_assert_int_eq(req(&s, "POST", list, ADMIN, "{\"name\":\"idle\"}",
-                         NULL),
+    ck_assert_int_eq(req(&s, "POST", list, ADMIN, "{\"name\":\"idle\"}", NULL),
                      201);
     send_metrics("/api/client/metrics", CLIENT, "shop", "seen", 1, 0, 0);
     send_metrics("/api/client/metrics", CLIENT, "shop", "idle", 0, 0, 0);
@@ -464,9 +450,9 @@ START_TEST(reports_just_before_stop_are_kept)
 
     srv_start(&slow, env_slow);
     s = slow;
-    ck_assert_int_eq(send_metrics("/api/client/metrics", CLIENT, "shop",
-                                  "late", 6, 1, 2),
-                     202);
+    ck_assert_int_eq(
+        send_metrics("/api/client/metrics", CLIENT, "shop", "late", 6, 1, 2),
+        202);
     ck_assert_int_eq(srv_stop(&s), 0);
     srv_restart(&s, env_slow);
     get_ok(FEATURE "late", &r);

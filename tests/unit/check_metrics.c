@@ -92,13 +92,11 @@ static json_t *row_of(json_t *rows, const char *app, const char *env,
     size_t i;
 
     vx_time_iso(vx_metrics_hour(ms), hour, sizeof(hour));
-    json_array_foreach(rows, i, r) {
-        if (!strcmp(json_string_value(json_object_get(r, "appName")),
-                    app) &&
+    json_array_foreach (rows, i, r) {
+        if (!strcmp(json_string_value(json_object_get(r, "appName")), app) &&
             !strcmp(json_string_value(json_object_get(r, "environment")),
                     env) &&
-            !strcmp(json_string_value(json_object_get(r, "timestamp")),
-                    hour))
+            !strcmp(json_string_value(json_object_get(r, "timestamp")), hour))
             return r;
     }
     return NULL;
@@ -130,8 +128,7 @@ START_TEST(reports_of_one_hour_add_up)
     ck_assert_int_eq(num(r, "no"), 1);
     ck_assert_int_eq(num(json_object_get(r, "variants"), "blue"), 3);
     ck_assert_int_eq(num(json_object_get(r, "variants"), "red"), 5);
-    ck_assert_int_eq(num(row_of(rows, "admin", "development", now), "no"),
-                     1);
+    ck_assert_int_eq(num(row_of(rows, "admin", "development", now), "no"), 1);
     ck_assert_int_eq(num(row_of(rows, "shop", "production", now), "no"), 9);
     json_decref(rows);
 }
@@ -151,15 +148,14 @@ START_TEST(hours_are_separate_buckets)
 
     rows = raw("f");
     ck_assert_int_eq(json_array_size(rows), 3);
-    ck_assert_int_eq(num(row_of(rows, "shop", "development", now), "yes"),
-                     9);
+    ck_assert_int_eq(num(row_of(rows, "shop", "development", now), "yes"), 9);
     ck_assert_int_eq(
         num(row_of(rows, "shop", "development", now - HOUR), "yes"), 2);
     ck_assert_int_eq(
         num(row_of(rows, "shop", "development", now - 3 * HOUR), "yes"), 4);
     vx_time_iso(vx_metrics_hour(now), hour, sizeof(hour));
-    ck_assert_str_eq(json_string_value(json_object_get(
-                         json_array_get(rows, 2), "timestamp")),
+    ck_assert_str_eq(json_string_value(
+                         json_object_get(json_array_get(rows, 2), "timestamp")),
                      hour);
     ck_assert_ptr_nonnull(strstr(hour, ":00:00.000Z"));
     json_decref(rows);
@@ -221,15 +217,13 @@ START_TEST(flush_records_instances_and_applications)
 
     ck_assert_int_eq(vx_store_read(st, &err), 0);
     ck_assert_int_eq(vx_store_app_get(st, "shop", &app, &err), 0);
-    ck_assert_int_eq(vx_store_app_get(st, "nobody", &inst, &err),
-                     VX_ENOTFOUND);
+    ck_assert_int_eq(vx_store_app_get(st, "nobody", &inst, &err), VX_ENOTFOUND);
     vx_store_done(st);
-    ck_assert_str_eq(json_string_value(json_array_get(
-                         json_object_get(app, "strategies"), 1)),
+    ck_assert_str_eq(json_string_value(
+                         json_array_get(json_object_get(app, "strategies"), 1)),
                      "flexibleRollout");
     ck_assert_int_eq(json_array_size(json_object_get(app, "instances")), 2);
-    ck_assert_int_eq(json_array_size(json_object_get(app, "environments")),
-                     2);
+    ck_assert_int_eq(json_array_size(json_object_get(app, "environments")), 2);
     ck_assert_str_eq(json_string_value(json_array_get(
                          json_object_get(app, "seenToggles"), 0)),
                      "f");
@@ -319,9 +313,8 @@ START_TEST(flush_sets_last_seen_of_flags_counted)
     /* Not a change by a user, nor one SDKs see. */
     ck_assert_int_eq(changes, 0);
     ck_assert_int_eq(vx_store_read(st, &err), 0);
-    ck_assert_int_eq(vx_sql_int(st, &err, &events,
-                                "SELECT count(*) FROM events", ""),
-                     0);
+    ck_assert_int_eq(
+        vx_sql_int(st, &err, &events, "SELECT count(*) FROM events", ""), 0);
     vx_store_done(st);
     ck_assert_int_eq(events, 0);
 }
