@@ -6,6 +6,7 @@
  */
 #include "handlers/handlers.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "app.h"
@@ -16,6 +17,26 @@
 #include "util.h"
 
 #define HOUR_MS 3600000LL
+
+/*
+ * The path parameter key, or NULL after a 400 reply when it is not
+ * UTF-8 text (JSON replies can carry only that).
+ */
+static const char *text_param(struct vx_req *req, struct vx_reply *rep,
+                              const char *key)
+{
+    const char *v = vx_req_param(req, key);
+    json_t *probe = v ? json_string(v) : NULL;
+    char path[64];
+
+    if (probe) {
+        json_decref(probe);
+        return v;
+    }
+    snprintf(path, sizeof(path), "/params/%s", key);
+    vx_reply_error(rep, VX_EINVAL, path, "`%s` must be UTF-8 text", key);
+    return NULL;
+}
 
 /* Flush the counters, then open a read bracket on the store. */
 static int flush_and_read(struct vx_req *req, struct vx_err *err)
@@ -47,13 +68,16 @@ static void on_apps(struct vx_req *req, struct vx_reply *rep)
 /* GET …/metrics/applications/:appName: one, with the flags it counted. */
 static void on_app(struct vx_req *req, struct vx_reply *rep)
 {
+    const char *name = text_param(req, rep, "appName");
     struct vx_err err = {0};
     json_t *app = NULL;
-    int rc = flush_and_read(req, &err);
+    int rc;
 
+    if (!name)
+        return;
+    rc = flush_and_read(req, &err);
     if (rc == VX_OK) {
-        rc = vx_store_app_get(req->app->store, vx_req_param(req, "appName"),
-                              &app, &err);
+        rc = vx_store_app_get(req->app->store, name, &app, &err);
         vx_store_done(req->app->store);
     }
     vx_reply_result(rep, rc, &err, 200, app);
@@ -68,13 +92,16 @@ static void hours_ago(int64_t hours, char buf[32])
 /* GET …/features/:featureName: recent counts per environment and hour. */
 static void on_feature(struct vx_req *req, struct vx_reply *rep)
 {
-    const char *flag = vx_req_param(req, "featureName");
+    const char *flag = text_param(req, rep, "featureName");
     struct vx_store *st = req->app->store;
     struct vx_err err = {0};
     json_t *usage = NULL, *apps = NULL;
     char since[32];
-    int rc = flush_and_read(req, &err);
+    int rc;
 
+    if (!flag)
+        return;
+    rc = flush_and_read(req, &err);
     hours_ago(1, since);
     if (rc == VX_OK) {
         rc = vx_store_flag_usage(st, flag, since, &usage, &err);
@@ -115,13 +142,17 @@ static int hours_back(struct vx_req *req, int64_t *out, struct vx_err *err)
 /* GET …/features/:featureName/raw: counts per hour, environment, app. */
 static void on_feature_raw(struct vx_req *req, struct vx_reply *rep)
 {
-    const char *flag = vx_req_param(req, "featureName");
+    const char *flag = text_param(req, rep, "featureName");
     struct vx_store *st = req->app->store;
     struct vx_err err = {0};
     json_t *data = NULL;
     int64_t hours = 1;
     char since[32];
-    int rc = hours_back(req, &hours, &err);
+    int rc;
+
+    if (!flag)
+        return;
+    rc = hours_back(req, &hours, &err);
 
     if (rc == VX_OK)
         rc = flush_and_read(req, &err);

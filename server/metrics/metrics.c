@@ -11,6 +11,11 @@
  * A flush swaps them for empty ones under the lock, then writes what it
  * took with the lock released, so reports never wait for the disk. If
  * the write fails, what was taken is merged back.
+ *
+ * NEEDSWORK: nothing caps the distinct applications, instances and flag
+ * names one token may report, in memory between flushes or in the
+ * tables for the 48 hours kept; a leaked client or frontend token can
+ * grow both with invented names. A per-token limit would bound it.
  */
 #include "metrics/metrics.h"
 

@@ -359,6 +359,12 @@ START_TEST(unknown_application_is_404_and_unknown_flag_empty)
     ck_assert_int_eq(req(&s, "GET", APPS "/nobody", ADMIN, NULL, &r), 404);
     ck_assert_str_eq(jstr(r.json, "name"), "NotFoundError");
     resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", APPS "/%FF", ADMIN, NULL, &r), 400);
+    ck_assert_str_eq(jstr(r.json, "details[0].path"), "/params/appName");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", FEATURE "%FF/raw", ADMIN, NULL, &r), 400);
+    ck_assert_str_eq(jstr(r.json, "details[0].path"), "/params/featureName");
+    resp_free(&r);
     get_ok(FEATURE "never-reported", &r);
     ck_assert_str_eq(jstr(r.json, "featureName"), "never-reported");
     ck_assert_int_eq(json_array_size(jget(r.json, "lastHourUsage")), 0);
