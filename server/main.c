@@ -18,6 +18,7 @@
 #include "config.h"
 #include "http/http.h"
 #include "log.h"
+#include "metrics/metrics.h"
 #include "store/store.h"
 #include "store/tokens.h"
 #include "vx_alloc.h"
@@ -218,6 +219,9 @@ static int serve(struct vx_config *cfg)
         vx_log_error("cannot load tokens", "error=\"%s\"", err.msg);
         goto out;
     }
+    app.metrics = vx_metrics_new(app.store, cfg->metrics_flush_seconds);
+    if (vx_metrics_start(app.metrics))
+        goto out;
     http = vx_http_start(&app, &port);
     if (!http)
         goto out;
@@ -229,6 +233,8 @@ static int serve(struct vx_config *cfg)
     vx_http_stop(http, cfg->drain_seconds);
     rc = 0;
 out:
+    /* After HTTP, so no report comes in late; before the store closes. */
+    vx_metrics_free(app.metrics);
     vx_auth_free(app.auth);
     vx_store_close(app.store);
     if (rc == 0)

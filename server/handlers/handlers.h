@@ -16,6 +16,8 @@ extern const struct vx_route vx_routes_context[];
 extern const struct vx_route vx_routes_strategy_defs[];
 extern const struct vx_route vx_routes_strategies[];
 extern const struct vx_route vx_routes_segments[];
+extern const struct vx_route vx_routes_client_metrics[];
+extern const struct vx_route vx_routes_admin_metrics[];
 extern const struct vx_route vx_routes_features[];
 
 #endif

@@ -14,6 +14,8 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_strategy_defs,
     vx_routes_strategies,
     vx_routes_segments,
+    vx_routes_client_metrics,
+    vx_routes_admin_metrics,
     vx_routes_features,
     NULL,
 };
