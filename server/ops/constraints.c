@@ -18,7 +18,7 @@
 #include "vx_alloc.h"
 
 /* Which operand an operator reads from `value`. */
-enum operand { OPND_LIST, OPND_NUM, OPND_DATE, OPND_SEMVER };
+enum operand { OPND_LIST, OPND_NUM, OPND_DATE, OPND_SEMVER, OPND_REGEX };
 
 static const struct {
     const char *name;
@@ -31,7 +31,9 @@ static const struct {
     {"NUM_LT", OPND_NUM},           {"NUM_LTE", OPND_NUM},
     {"DATE_AFTER", OPND_DATE},      {"DATE_BEFORE", OPND_DATE},
     {"SEMVER_EQ", OPND_SEMVER},     {"SEMVER_GT", OPND_SEMVER},
-    {"SEMVER_LT", OPND_SEMVER},
+    {"SEMVER_LT", OPND_SEMVER},     {"SEMVER_GTE", OPND_SEMVER},
+    {"SEMVER_LTE", OPND_SEMVER},    {"IN_CIDR", OPND_LIST},
+    {"REGEX", OPND_REGEX},
 };
 
 #define N_OPERATORS (sizeof(operators) / sizeof(operators[0]))
@@ -87,6 +89,11 @@ static int check_operand(enum operand kind, const char *value,
                           "The value provided was: %s",
                           value);
     case OPND_LIST:
+    case OPND_REGEX:
+        /*
+         * A pattern that does not compile is stored as given: SDKs
+         * evaluate it as false, as the client specification requires.
+         */
         break;
     }
     return VX_OK;
@@ -167,7 +174,8 @@ static int check_one(json_t *c, const char *base, json_t **out,
                           "`%s` must be one of IN, NOT_IN, STR_STARTS_WITH, "
                           "STR_ENDS_WITH, STR_CONTAINS, NUM_EQ, NUM_GT, "
                           "NUM_GTE, NUM_LT, NUM_LTE, DATE_AFTER, "
-                          "DATE_BEFORE, SEMVER_EQ, SEMVER_GT, SEMVER_LT; got "
+                          "DATE_BEFORE, SEMVER_EQ, SEMVER_GT, SEMVER_LT, "
+                          "SEMVER_GTE, SEMVER_LTE, IN_CIDR, REGEX; got "
                           "\"%s\"",
                           where, json_string_value(op));
 
