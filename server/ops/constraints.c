@@ -80,7 +80,8 @@ static int check_operand(enum operand kind, const char *value,
                           "value provided was: %s",
                           value);
     case OPND_SEMVER:
-        if (vx_semver_parse(value, false, &v)) {
+        /* A leading "v" is accepted, as Unleash's semver check does. */
+        if (vx_semver_parse(value, true, &v)) {
             vx_semver_release(&v);
             return VX_OK;
         }
