@@ -159,8 +159,10 @@ static void note_uses(struct doc *d, json_t *s)
     size_t i;
     json_t *v;
 
-    json_array_foreach(json_object_get(s, "segments"), i, v)
-        add_unique(d->segment_ids, v);
+    json_array_foreach(json_object_get(s, "segments"), i, v) {
+        if (json_is_integer(v))
+            add_unique(d->segment_ids, v);
+    }
     json_array_foreach(cons, i, v)
         add_unique(d->context_names, json_object_get(v, "contextName"));
 }
@@ -249,6 +251,7 @@ static int export_uses(struct vx_store *st, struct doc *d,
                                    json_object_get(seg, "description"),
                                    "constraints",
                                    json_object_get(seg, "constraints")));
+        note_uses(d, seg);
         json_decref(seg);
     }
     json_array_foreach(d->context_names, i, v) {
