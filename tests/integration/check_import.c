@@ -540,6 +540,63 @@ START_TEST(import_is_audited)
 }
 END_TEST
 
+START_TEST(operators_in_strategy_writes)
+{
+    const char *path = P "/features/f/environments/development/strategies";
+    struct resp r;
+
+    ck_assert_int_eq(req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}",
+                           "name", "f"),
+                     201);
+    ck_assert_int_eq(
+        req(&s, "POST", path, editor,
+            "{\"name\":\"default\",\"constraints\":["
+            "{\"contextName\":\"email\",\"operator\":\"REGEX\","
+            "\"value\":\"(unclosed\"},"
+            "{\"contextName\":\"remoteAddress\",\"operator\":"
+            "\"IN_CIDR\",\"values\":[\"10.0.0.0/8\",\"::1\"]},"
+            "{\"contextName\":\"v\",\"operator\":\"SEMVER_GTE\","
+            "\"value\":\"v1.0.0\"},"
+            "{\"contextName\":\"v\",\"operator\":\"SEMVER_LTE\","
+            "\"value\":\"2.0.0-rc.1\"}]}",
+            &r),
+        200);
+    ck_assert_str_eq(jstr(r.json, "constraints[0].value"), "(unclosed");
+    ck_assert_str_eq(jstr(r.json, "constraints[1].operator"), "IN_CIDR");
+    resp_free(&r);
+    ck_assert_int_eq(
+        req(&s, "POST", path, editor,
+            "{\"name\":\"default\",\"constraints\":["
+            "{\"contextName\":\"email\",\"operator\":\"REGEX\"}]}",
+            &r),
+        400);
+    ck_assert_str_eq(jstr(r.json, "details[0].path"),
+                     "/body/constraints/0/value");
+    resp_free(&r);
+    ck_assert_int_eq(
+        req(&s, "POST", path, editor,
+            "{\"name\":\"default\",\"constraints\":["
+            "{\"contextName\":\"v\",\"operator\":\"SEMVER_LTE\","
+            "\"value\":\"two\"}]}",
+            &r),
+        400);
+    resp_free(&r);
+    ck_assert_int_eq(
+        req(&s, "POST", path, editor,
+            "{\"name\":\"default\",\"constraints\":["
+            "{\"contextName\":\"v\",\"operator\":"
+            "\"NOT_A_VALID_OPERATOR\",\"values\":[]}]}",
+            &r),
+        400);
+    ck_assert_str_eq(jstr(r.json, "details[0].path"),
+                     "/body/constraints/0/operator");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
+    ck_assert_int_eq(json_array_size(r.json), 1);
+    resp_free(&r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *su = suite_create("import");
@@ -558,6 +615,7 @@ static Suite *suite(void)
     tcase_add_test(tc, request_checks);
     tcase_add_test(tc, export_by_tag);
     tcase_add_test(tc, import_is_audited);
+    tcase_add_test(tc, operators_in_strategy_writes);
     suite_add_tcase(su, tc);
     return su;
 }
