@@ -405,6 +405,11 @@ static int read_lists(json_t *data, struct lists *l, struct vx_err *err)
         (rc = doc_list(data, "contextFields", &l->context, err)) ||
         (rc = doc_list(data, "dependencies", &l->deps, err)))
         return rc;
+    /*
+     * NEEDSWORK: tagTypes is accepted and ignored, since tag types are
+     * not stored as entities of their own (any URL-friendly type may
+     * tag a flag); import them once tag types can be defined.
+     */
     json_array_foreach(l->features, i, f) {
         snprintf(base, sizeof(base), "/body/data/features/%zu", i);
         if (!json_is_object(f))
@@ -580,6 +585,11 @@ static int import_segments(struct vx_store *st, const struct vx_actor *who,
             json_object_set(map, key, json_object_get(have, "id"));
             continue;
         }
+        /*
+         * NEEDSWORK: segments are created for every project, as the
+         * document does not say which project a segment was limited
+         * to; carry that over once the export format has it.
+         */
         body = json_pack("{s:s, s:O}", "name", name, "constraints",
                          json_object_get(s, "constraints")
                              ? json_object_get(s, "constraints")
