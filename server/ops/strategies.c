@@ -162,7 +162,8 @@ static int check_overrides(json_t *in, const char *base, json_t **out,
 
 /* Check variant v, number i of the list at path, into *out. */
 static int check_variant(json_t *v, size_t i, int with_overrides,
-                         const char *path, json_t **out, struct vx_err *err)
+                         int keep, const char *path, json_t **out,
+                         struct vx_err *err)
 {
     const char *name = NULL, *type = "variable", *stick = "default";
     json_t *p = json_object_get(v, "payload");
@@ -183,7 +184,7 @@ static int check_variant(json_t *v, size_t i, int with_overrides,
     if (rc == VX_OK && !type)
         type = "variable";
     if (rc == VX_OK)
-        rc = vx_v_int(v, "weight", !strcmp(type, "fix"), 0,
+        rc = vx_v_int(v, "weight", keep || !strcmp(type, "fix"), 0,
                       VX_VARIANT_TOTAL_WEIGHT, &weight, err);
     if (rc == VX_OK)
         rc = vx_v_string(v, "stickiness", VX_OPTIONAL, 100, &stick, err);
@@ -238,8 +239,20 @@ static int check_unique(json_t *list, const char *path, struct vx_err *err)
     return VX_OK;
 }
 
+/* The default options: what the admin API does. */
+static const struct vx_write_opts admin_opts = {0};
+
 int vx_op_variants_check(json_t *in, int with_overrides, const char *path,
                          json_t **out, struct vx_err *err)
+{
+    return vx_op_variants_check_opts(in, with_overrides, &admin_opts, path,
+                                     out, err);
+}
+
+int vx_op_variants_check_opts(json_t *in, int with_overrides,
+                              const struct vx_write_opts *opts,
+                              const char *path, json_t **out,
+                              struct vx_err *err)
 {
     json_t *list = json_array(), *v, *one;
     size_t i;
@@ -250,15 +263,17 @@ int vx_op_variants_check(json_t *in, int with_overrides, const char *path,
         rc = vx_err_set(err, VX_EINVAL, path,
                         "`%s` must be an array of variants", path);
     if (rc == VX_OK && json_is_array(in)) {
-        json_array_foreach (in, i, v) {
-            if ((rc = check_variant(v, i, with_overrides, path, &one, err)))
+        json_array_foreach(in, i, v) {
+            if ((rc = check_variant(v, i, with_overrides,
+                                    opts->keep_weights, path, &one, err)))
                 break;
             json_array_append_new(list, one);
         }
     }
     if (rc == VX_OK)
         rc = check_unique(list, path, err);
-    if (rc == VX_OK && (rc = vx_variants_normalise(list, err))) {
+    if (rc == VX_OK && !opts->keep_weights &&
+        (rc = vx_variants_normalise(list, err))) {
         char msg[sizeof(err->msg)];
 
         snprintf(msg, sizeof(msg), "%s", err->msg);
@@ -380,7 +395,8 @@ static int check_segments(struct vx_store *st, json_t *body,
  * shape without id; sortOrder is -1 when the body has none.
  */
 static int check_strategy(struct vx_store *st, const char *project,
-                          const char *feature, json_t *body, json_t **out,
+                          const char *feature, json_t *body,
+                          const struct vx_write_opts *opts, json_t **out,
                           struct vx_err *err)
 {
     json_t *params = NULL, *cons = NULL, *segs = NULL, *vars = NULL;
@@ -411,8 +427,9 @@ static int check_strategy(struct vx_store *st, const char *project,
     if (rc == VX_OK)
         rc = check_segments(st, body, project, &segs, err);
     if (rc == VX_OK)
-        rc = vx_op_variants_check(json_object_get(body, "variants"), 0,
-                                  "/body/variants", &vars, err);
+        rc = vx_op_variants_check_opts(json_object_get(body, "variants"),
+                                       0, opts, "/body/variants", &vars,
+                                       err);
     if (rc == VX_OK)
         *out = json_pack("{s:s, s:s?, s:b, s:O, s:O, s:O, s:O, s:I}", "name",
                          name, "title", title, "disabled", disabled,
@@ -430,13 +447,23 @@ int vx_op_strategy_add(struct vx_store *st, const struct vx_actor *who,
                        const char *env, json_t *body, json_t **out,
                        struct vx_err *err)
 {
+    return vx_op_strategy_add_opts(st, who, project, feature, env, body,
+                                   &admin_opts, out, err);
+}
+
+int vx_op_strategy_add_opts(struct vx_store *st, const struct vx_actor *who,
+                            const char *project, const char *feature,
+                            const char *env, json_t *body,
+                            const struct vx_write_opts *opts, json_t **out,
+                            struct vx_err *err)
+{
     json_t *s = NULL, *post = NULL;
     char id[37];
     int64_t sort = 0;
     int rc = vx_op_flag_env_check(st, project, feature, env, err);
 
     if (rc == VX_OK)
-        rc = check_strategy(st, project, feature, body, &s, err);
+        rc = check_strategy(st, project, feature, body, opts, &s, err);
     if (rc)
         goto out;
     if (json_integer_value(json_object_get(s, "sortOrder")) < 0) {
@@ -472,7 +499,8 @@ int vx_op_strategy_update(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_strategy_get(st, feature, env, id, &pre, err);
     if (rc == VX_OK)
-        rc = check_strategy(st, project, feature, body, &s, err);
+        rc = check_strategy(st, project, feature, body, &admin_opts, &s,
+                            err);
     if (rc)
         goto out;
     if (json_integer_value(json_object_get(s, "sortOrder")) < 0)
@@ -573,6 +601,16 @@ int vx_op_variants_set(struct vx_store *st, const struct vx_actor *who,
                        const char *env, json_t *variants, json_t **out,
                        struct vx_err *err)
 {
+    return vx_op_variants_set_opts(st, who, project, feature, env, variants,
+                                   &admin_opts, out, err);
+}
+
+int vx_op_variants_set_opts(struct vx_store *st, const struct vx_actor *who,
+                            const char *project, const char *feature,
+                            const char *env, json_t *variants,
+                            const struct vx_write_opts *opts, json_t **out,
+                            struct vx_err *err)
+{
     json_t *pre = NULL, *list = NULL;
     int rc = vx_op_flag_env_check(st, project, feature, env, err);
 
@@ -580,7 +618,8 @@ int vx_op_variants_set(struct vx_store *st, const struct vx_actor *who,
         rc = vx_err_set(err, VX_EINVAL, "/body",
                         "the body must be an array of variants");
     if (rc == VX_OK)
-        rc = vx_op_variants_check(variants, 1, "/body", &list, err);
+        rc = vx_op_variants_check_opts(variants, 1, opts, "/body", &list,
+                                       err);
     if (rc == VX_OK)
         rc = vx_store_fenv_variants_get(st, feature, env, &pre, err);
     if (rc == VX_OK)

@@ -28,6 +28,20 @@
 #include "vx_err.h"
 
 /*
+ * How an operation treats what it is given, where callers differ. The
+ * admin API uses the defaults (all zero).
+ */
+struct vx_write_opts {
+    /*
+     * Store variant weights exactly as given instead of normalising
+     * them to a total of 1000: imports use it so that flags moved from
+     * another server, or exported and imported again, assign every user
+     * the same variant as before. Each variant then needs a weight.
+     */
+    int keep_weights;
+};
+
+/*
  * VX_OK when environment is enabled in project and feature is a flag of
  * project that is not archived; VX_ENOTFOUND naming what is missing.
  */
@@ -46,6 +60,12 @@ int vx_op_flag_env_check(struct vx_store *st, const char *project,
 int vx_op_variants_check(json_t *in, int with_overrides, const char *path,
                          json_t **out, struct vx_err *err);
 
+/* vx_op_variants_check() with options (opts->keep_weights). */
+int vx_op_variants_check_opts(json_t *in, int with_overrides,
+                              const struct vx_write_opts *opts,
+                              const char *path, json_t **out,
+                              struct vx_err *err);
+
 /*
  * Add a strategy to feature in environment from body {name, title?,
  * disabled?, parameters?, constraints?, segments?, variants?,
@@ -55,6 +75,13 @@ int vx_op_strategy_add(struct vx_store *st, const struct vx_actor *who,
                        const char *project, const char *feature,
                        const char *env, json_t *body, json_t **out,
                        struct vx_err *err);
+
+/* vx_op_strategy_add() with options (opts->keep_weights). */
+int vx_op_strategy_add_opts(struct vx_store *st, const struct vx_actor *who,
+                            const char *project, const char *feature,
+                            const char *env, json_t *body,
+                            const struct vx_write_opts *opts, json_t **out,
+                            struct vx_err *err);
 
 /*
  * Replace strategy id with body (same fields as for add; a missing
@@ -83,6 +110,13 @@ int vx_op_variants_set(struct vx_store *st, const struct vx_actor *who,
                        const char *project, const char *feature,
                        const char *env, json_t *variants, json_t **out,
                        struct vx_err *err);
+
+/* vx_op_variants_set() with options (opts->keep_weights). */
+int vx_op_variants_set_opts(struct vx_store *st, const struct vx_actor *who,
+                            const char *project, const char *feature,
+                            const char *env, json_t *variants,
+                            const struct vx_write_opts *opts, json_t **out,
+                            struct vx_err *err);
 
 /*
  * Make child depend on a parent flag of the same project, from body

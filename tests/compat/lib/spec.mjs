@@ -15,6 +15,12 @@ const BUILT_IN = new Set(['default', 'flexibleRollout', 'userWithId',
   'remoteAddress', 'applicationHostname', 'gradualRolloutUserId',
   'gradualRolloutSessionId', 'gradualRolloutRandom']);
 
+// The constraint operators Unleash (and so Vexil) stores.
+const OPERATORS = new Set(['IN', 'NOT_IN', 'STR_STARTS_WITH',
+  'STR_ENDS_WITH', 'STR_CONTAINS', 'NUM_EQ', 'NUM_GT', 'NUM_GTE', 'NUM_LT',
+  'NUM_LTE', 'DATE_AFTER', 'DATE_BEFORE', 'SEMVER_EQ', 'SEMVER_GT',
+  'SEMVER_LT', 'SEMVER_GTE', 'SEMVER_LTE', 'IN_CIDR', 'REGEX']);
+
 // Every specification file, in the order index.json gives.
 export function specifications() {
   const index = JSON.parse(readFileSync(join(specDir, 'index.json'), 'utf8'));
@@ -69,6 +75,29 @@ export async function loadSpec(vexil, spec) {
         unloadable.set(f.name, 'its parent has a parent itself; Vexil, ' +
           'like Unleash, allows one level of dependencies');
       }
+    }
+  }
+
+  for (const f of features) {
+    if (encodeURIComponent(f.name) !== f.name) {
+      unloadable.set(f.name, 'its name is not URL friendly; Vexil, like ' +
+        'Unleash, refuses such flag names');
+    }
+    const segs = (state.segments || []).filter((sg) =>
+      (f.strategies || []).some((s) => (s.segments || []).includes(sg.id)));
+    const constraints = [...(f.strategies || []), ...segs]
+      .flatMap((s) => s.constraints || []);
+    const ids = new Set((state.segments || []).map((sg) => sg.id));
+    const lost = (f.strategies || []).flatMap((s) => s.segments || [])
+      .find((id) => !ids.has(id));
+    if (lost !== undefined) {
+      unloadable.set(f.name, `its strategy uses segment ${lost}, which ` +
+        'does not exist; Vexil, like Unleash, refuses such a reference');
+    }
+    const bad = constraints.find((c) => !OPERATORS.has(c.operator));
+    if (bad) {
+      unloadable.set(f.name, `its constraint operator "${bad.operator}" ` +
+        'is unknown; Vexil, like Unleash, refuses to store it');
     }
   }
 
