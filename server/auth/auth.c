@@ -236,7 +236,7 @@ int vx_auth_reload(struct vx_auth *auth, struct vx_store *st,
 int vx_auth_lookup(struct vx_auth *auth, const char *secret,
                    struct vx_principal *who)
 {
-    struct entry key, *e;
+    struct entry key = {0}, *e;
     int rc = VX_EUNAUTH;
 
     memset(who, 0, sizeof(*who));
