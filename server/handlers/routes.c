@@ -10,5 +10,10 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_strategies,
     vx_routes_segments,
     vx_routes_features,
+    vx_routes_users,
+    vx_routes_tokens,
+    vx_routes_events,
+    vx_routes_context,
+    vx_routes_strategy_defs,
     NULL,
 };
