@@ -17,5 +17,6 @@ extern const struct vx_route vx_routes_tokens[];
 extern const struct vx_route vx_routes_events[];
 extern const struct vx_route vx_routes_context[];
 extern const struct vx_route vx_routes_strategy_defs[];
+extern const struct vx_route vx_routes_change_requests[];
 
 #endif

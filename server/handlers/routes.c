@@ -15,5 +15,6 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_events,
     vx_routes_context,
     vx_routes_strategy_defs,
+    vx_routes_change_requests,
     NULL,
 };
