@@ -39,8 +39,7 @@ static void apply_one(struct vx_store *st, int64_t id)
         goto out;
     rc = vx_store_cr_row(st, NULL, id, &row, &err);
     if (rc == VX_OK) {
-        who.user_id =
-            json_integer_value(json_object_get(row, "scheduledById"));
+        who.user_id = json_integer_value(json_object_get(row, "scheduledById"));
         rc = vx_store_cr_user_name(st, who.user_id, &name, &err);
     }
     who.name = name;
@@ -49,8 +48,8 @@ static void apply_one(struct vx_store *st, int64_t id)
     rc = vx_store_finish(st, rc, &err);
 out:
     if (rc)
-        vx_log_error("scheduled change request failed",
-                     "id=%lld error=\"%s\"", (long long)id, err.msg);
+        vx_log_error("scheduled change request failed", "id=%lld error=\"%s\"",
+                     (long long)id, err.msg);
     else if (conflict)
         vx_log_warn("scheduled change request conflicted",
                     "id=%lld reason=\"%s\"", (long long)id, err.msg);
@@ -75,11 +74,11 @@ int vx_cr_scheduler_run_due(struct vx_store *st)
         vx_store_done(st);
     }
     if (rc) {
-        vx_log_error("cannot read scheduled change requests",
-                     "error=\"%s\"", err.msg);
+        vx_log_error("cannot read scheduled change requests", "error=\"%s\"",
+                     err.msg);
         return 0;
     }
-    json_array_foreach(ids, i, id) {
+    json_array_foreach (ids, i, id) {
         apply_one(st, json_integer_value(id));
     }
     i = json_array_size(ids);
@@ -100,9 +99,8 @@ static void *on_thread(void *arg)
         pthread_mutex_lock(&sch->lock);
         clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_sec += 1;
-        while (!sch->stop &&
-               pthread_cond_timedwait(&sch->wake, &sch->lock, &until) !=
-                   ETIMEDOUT)
+        while (!sch->stop && pthread_cond_timedwait(&sch->wake, &sch->lock,
+                                                    &until) != ETIMEDOUT)
             ;
     }
     pthread_mutex_unlock(&sch->lock);

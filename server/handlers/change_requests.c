@@ -53,11 +53,10 @@ static void on_config_put(struct vx_req *req, struct vx_reply *rep)
 
     if (vx_req_json(req, rep, 0, &body))
         return;
-    rc = vx_v_bool(body, "changeRequestsEnabled", VX_REQUIRED, &enabled,
-                   &err);
+    rc = vx_v_bool(body, "changeRequestsEnabled", VX_REQUIRED, &enabled, &err);
     if (rc == VX_OK)
-        rc = vx_v_int(body, "requiredApprovals", VX_OPTIONAL, 1, 10,
-                      &approvals, &err);
+        rc = vx_v_int(body, "requiredApprovals", VX_OPTIONAL, 1, 10, &approvals,
+                      &err);
     if (rc == VX_OK)
         rc = vx_store_begin(st, &err);
     if (rc)
@@ -69,8 +68,7 @@ static void on_config_put(struct vx_req *req, struct vx_reply *rep)
         approvals = approvals ? approvals : had;
         pre = config_of(was, had);
         post = config_of(enabled, approvals);
-        rc = vx_store_cr_config_set(st, project, env, enabled, approvals,
-                                    &err);
+        rc = vx_store_cr_config_set(st, project, env, enabled, approvals, &err);
     }
     if (rc == VX_OK)
         rc = vx_store_event(st, &who, "change-request-configuration-updated",
@@ -84,13 +82,12 @@ out:
 }
 
 /* Parse the body as one change (an object) or several (an array). */
-static int read_changes(struct vx_req *req, struct vx_reply *rep,
-                        json_t **out)
+static int read_changes(struct vx_req *req, struct vx_reply *rep, json_t **out)
 {
     json_error_t jerr;
 
-    *out = req->body_len ? json_loadb(req->body, req->body_len, 0, &jerr)
-                         : NULL;
+    *out =
+        req->body_len ? json_loadb(req->body, req->body_len, 0, &jerr) : NULL;
     if (!*out) {
         vx_reply_error(rep, VX_EINVAL, "/body",
                        "the body must be a change {feature, action, "
@@ -177,14 +174,13 @@ static void on_get(struct vx_req *req, struct vx_reply *rep)
     struct vx_err err = {0};
     json_t *cr = NULL;
     int64_t id = 0;
-    int rc = vx_v_param_id(vx_req_param(req, "id"), "change request", &id,
-                           &err);
+    int rc =
+        vx_v_param_id(vx_req_param(req, "id"), "change request", &id, &err);
 
     if (rc == VX_OK)
         rc = vx_store_read(st, &err);
     if (rc == VX_OK) {
-        rc = vx_store_cr_get(st, vx_req_param(req, "projectId"), id, &cr,
-                             &err);
+        rc = vx_store_cr_get(st, vx_req_param(req, "projectId"), id, &cr, &err);
         vx_store_done(st);
     }
     vx_reply_result(rep, rc, &err, 200, cr);
@@ -201,11 +197,10 @@ static int read_move(json_t *body, struct vx_cr_move *m, char at[32],
     int rc = vx_v_enum(body, "state", VX_REQUIRED, states, &m->state, err);
 
     if (rc == VX_OK)
-        rc = vx_v_string(body, "comment", VX_OPTIONAL, 10000, &m->comment,
-                         err);
+        rc = vx_v_string(body, "comment", VX_OPTIONAL, 10000, &m->comment, err);
     if (rc == VX_OK)
-        rc = vx_v_time(body, "scheduledAt", VX_OPTIONAL, at,
-                       &m->scheduled_at, err);
+        rc = vx_v_time(body, "scheduledAt", VX_OPTIONAL, at, &m->scheduled_at,
+                       err);
     return rc;
 }
 
@@ -224,8 +219,7 @@ static void on_state(struct vx_req *req, struct vx_reply *rep)
 
     if (vx_req_json(req, rep, 0, &body))
         return;
-    rc = vx_v_param_id(vx_req_param(req, "id"), "change request", &id,
-                       &err);
+    rc = vx_v_param_id(vx_req_param(req, "id"), "change request", &id, &err);
     if (rc == VX_OK)
         rc = read_move(body, &m, at, &err);
     if (rc == VX_OK)
@@ -257,8 +251,7 @@ static void on_comment(struct vx_req *req, struct vx_reply *rep)
 
     if (vx_req_json(req, rep, 0, &body))
         return;
-    rc = vx_v_param_id(vx_req_param(req, "id"), "change request", &id,
-                       &err);
+    rc = vx_v_param_id(vx_req_param(req, "id"), "change request", &id, &err);
     if (rc == VX_OK)
         rc = vx_v_string(body, "text", VX_REQUIRED, 10000, &text, &err);
     if (rc == VX_OK && !*text)
@@ -296,7 +289,6 @@ const struct vx_route vx_routes_change_requests[] = {
     {"GET", CR "/pending", VX_ACCESS_ADMIN, VX_ROLE_VIEWER, on_pending},
     {"GET", CR "/:id", VX_ACCESS_ADMIN, VX_ROLE_VIEWER, on_get},
     {"PUT", CR "/:id/state", VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_state},
-    {"POST", CR "/:id/comments", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
-     on_comment},
+    {"POST", CR "/:id/comments", VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_comment},
     {NULL, NULL, 0, 0, NULL},
 };

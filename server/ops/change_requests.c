@@ -24,15 +24,14 @@
 struct change {
     const char *feature; /* NULL for segment changes */
     const char *action;
-    json_t *payload;     /* borrowed */
-    int64_t segment;     /* segment changes: the segment's id */
+    json_t *payload; /* borrowed */
+    int64_t segment; /* segment changes: the segment's id */
 };
 
 static const char *const flag_actions[] = {
-    "updateEnabled",  "addStrategy",      "updateStrategy",
-    "deleteStrategy", "reorderStrategy",  "patchVariant",
-    "archiveFeature", "addDependency",    "deleteDependency",
-    NULL,
+    "updateEnabled",    "addStrategy",  "updateStrategy", "deleteStrategy",
+    "reorderStrategy",  "patchVariant", "archiveFeature", "addDependency",
+    "deleteDependency", NULL,
 };
 
 static const char *const segment_actions[] = {
@@ -111,9 +110,8 @@ static int read_change(json_t *in, const char *base, struct change *c,
     c->action = json_string_value(json_object_get(in, "action"));
     c->feature = json_string_value(json_object_get(in, "feature"));
     c->payload = json_object_get(in, "payload");
-    if (!c->action ||
-        (!one_of(c->action, flag_actions) &&
-         !one_of(c->action, segment_actions)))
+    if (!c->action || (!one_of(c->action, flag_actions) &&
+                       !one_of(c->action, segment_actions)))
         return bad_field(err, base, "action",
                          "must be one of updateEnabled, addStrategy, "
                          "updateStrategy, deleteStrategy, reorderStrategy, "
@@ -157,8 +155,7 @@ static int run_flag_change(struct vx_store *st, const struct vx_actor *who,
     else if (!strcmp(a, "addStrategy"))
         rc = vx_op_strategy_add(st, who, project, f, env, p, &out, err);
     else if (!strcmp(a, "updateStrategy"))
-        rc = vx_op_strategy_update(st, who, project, f, env, s, p, &out,
-                                   err);
+        rc = vx_op_strategy_update(st, who, project, f, env, s, p, &out, err);
     else if (!strcmp(a, "deleteStrategy"))
         rc = vx_op_strategy_delete(st, who, project, f, env, s, err);
     else if (!strcmp(a, "reorderStrategy"))
@@ -190,8 +187,7 @@ static int run_change(struct vx_store *st, const struct vx_actor *who,
         return run_flag_change(st, who, project, env, c, err);
     rc = vx_store_project_env_check(st, project, env, err);
     if (rc == VX_OK && !strcmp(c->action, "updateSegment"))
-        rc = vx_op_segment_update(st, who, c->segment, c->payload, &out,
-                                  err);
+        rc = vx_op_segment_update(st, who, c->segment, c->payload, &out, err);
     else if (rc == VX_OK)
         rc = vx_op_segment_delete(st, who, c->segment, err);
     json_decref(out);
@@ -199,8 +195,8 @@ static int run_change(struct vx_store *st, const struct vx_actor *who,
 }
 
 /* The current version of what c touches into *v. */
-static int version_of(struct vx_store *st, const struct change *c,
-                      int64_t *v, struct vx_err *err)
+static int version_of(struct vx_store *st, const struct change *c, int64_t *v,
+                      struct vx_err *err)
 {
     if (c->feature)
         return vx_store_feature_version(st, c->feature, v, err);
@@ -212,16 +208,16 @@ static int cr_event(struct vx_store *st, const struct vx_actor *who,
                     const char *type, json_t *cr, const char *feature,
                     json_t *extra, struct vx_err *err)
 {
-    json_t *data = json_pack("{s:O}", "changeRequestId",
-                             json_object_get(cr, "id"));
+    json_t *data =
+        json_pack("{s:O}", "changeRequestId", json_object_get(cr, "id"));
     int rc;
 
     if (extra)
         json_object_update(data, extra);
     rc = vx_store_event(
         st, who, type, json_string_value(json_object_get(cr, "project")),
-        feature, json_string_value(json_object_get(cr, "environment")),
-        NULL, data, err);
+        feature, json_string_value(json_object_get(cr, "environment")), NULL,
+        data, err);
     json_decref(data);
     return rc;
 }
@@ -229,8 +225,7 @@ static int cr_event(struct vx_store *st, const struct vx_actor *who,
 /* Run every change of cs (n of them) and undo them all: a dry run. */
 static int try_changes(struct vx_store *st, const struct vx_actor *who,
                        const char *project, const char *env,
-                       const struct change *cs, size_t n,
-                       struct vx_err *err)
+                       const struct change *cs, size_t n, struct vx_err *err)
 {
     int rc = vx_store_savepoint(st, err);
 
@@ -245,21 +240,19 @@ static int try_changes(struct vx_store *st, const struct vx_actor *who,
  * Draft (and its event) when there is none; *row gets its row.
  */
 static int open_request(struct vx_store *st, const struct vx_actor *who,
-                        const char *project, const char *env,
-                        int64_t approvals, int64_t *id, json_t **row,
-                        struct vx_err *err)
+                        const char *project, const char *env, int64_t approvals,
+                        int64_t *id, json_t **row, struct vx_err *err)
 {
     int rc = vx_store_cr_open_find(st, project, env, who->user_id, id, err);
     int created = rc == VX_ENOTFOUND;
 
     if (created)
-        rc = vx_store_cr_insert(st, project, env, approvals, who->user_id,
-                                id, err);
+        rc = vx_store_cr_insert(st, project, env, approvals, who->user_id, id,
+                                err);
     if (rc == VX_OK)
         rc = vx_store_cr_row(st, NULL, *id, row, err);
     if (rc == VX_OK && created)
-        rc = cr_event(st, who, "change-request-created", *row, NULL, NULL,
-                      err);
+        rc = cr_event(st, who, "change-request-created", *row, NULL, NULL, err);
     return rc;
 }
 
@@ -278,14 +271,14 @@ static int store_changes(struct vx_store *st, const struct vx_actor *who,
         if (rc)
             break;
         payload = cs[i].payload ? json_incref(cs[i].payload) : json_object();
-        rc = vx_store_cr_change_add(st, id, cs[i].feature, cs[i].segment,
-                                    cs[i].action, payload, v, who->user_id,
-                                    err);
-        extra = json_pack("{s:s, s:o}", "action", cs[i].action, "payload",
-                          payload);
+        rc =
+            vx_store_cr_change_add(st, id, cs[i].feature, cs[i].segment,
+                                   cs[i].action, payload, v, who->user_id, err);
+        extra =
+            json_pack("{s:s, s:o}", "action", cs[i].action, "payload", payload);
         if (rc == VX_OK)
-            rc = cr_event(st, who, "change-request-added", cr,
-                          cs[i].feature, extra, err);
+            rc = cr_event(st, who, "change-request-added", cr, cs[i].feature,
+                          extra, err);
         json_decref(extra);
     }
     return rc;
@@ -315,8 +308,7 @@ static int check_protected(struct vx_store *st, const char *project,
     int rc = vx_store_project_env_check(st, project, env, err);
 
     if (rc == VX_OK)
-        rc = vx_store_cr_config_get(st, project, env, &enabled, approvals,
-                                    err);
+        rc = vx_store_cr_config_get(st, project, env, &enabled, approvals, err);
     if (rc == VX_OK && !enabled)
         rc = vx_err_set(err, VX_ECONFLICT, NULL,
                         "change requests are not enabled for environment "
@@ -372,7 +364,7 @@ static int check_versions(struct vx_store *st, json_t *changes,
     json_t *c;
     size_t i;
 
-    json_array_foreach(changes, i, c) {
+    json_array_foreach (changes, i, c) {
         const char *f = json_string_value(json_object_get(c, "feature"));
         int64_t seg = json_integer_value(json_object_get(c, "segmentId"));
         int64_t base = json_integer_value(json_object_get(c, "baseVersion"));
@@ -385,16 +377,19 @@ static int check_versions(struct vx_store *st, json_t *changes,
         if (rc == VX_OK && now == base)
             continue;
         if (f)
-            vx_buf_addf(reason, "flag \"%s\" %s since change %lld was "
-                        "added", f, rc ? "was deleted" : "has changed",
-                        (long long)json_integer_value(
-                            json_object_get(c, "id")));
+            vx_buf_addf(
+                reason,
+                "flag \"%s\" %s since change %lld was "
+                "added",
+                f, rc ? "was deleted" : "has changed",
+                (long long)json_integer_value(json_object_get(c, "id")));
         else
-            vx_buf_addf(reason, "segment %lld %s since change %lld was "
-                        "added", (long long)seg,
-                        rc ? "was deleted" : "has changed",
-                        (long long)json_integer_value(
-                            json_object_get(c, "id")));
+            vx_buf_addf(
+                reason,
+                "segment %lld %s since change %lld was "
+                "added",
+                (long long)seg, rc ? "was deleted" : "has changed",
+                (long long)json_integer_value(json_object_get(c, "id")));
         return VX_OK;
     }
     return VX_OK;
@@ -404,9 +399,8 @@ static int check_versions(struct vx_store *st, json_t *changes,
  * Run every change of request cr as who; on the first refusal undo
  * them all and put the refusal into reason.
  */
-static int run_all(struct vx_store *st, const struct vx_actor *who,
-                   json_t *cr, json_t *changes, struct vx_buf *reason,
-                   struct vx_err *err)
+static int run_all(struct vx_store *st, const struct vx_actor *who, json_t *cr,
+                   json_t *changes, struct vx_buf *reason, struct vx_err *err)
 {
     const char *project = json_string_value(json_object_get(cr, "project"));
     const char *env = json_string_value(json_object_get(cr, "environment"));
@@ -414,7 +408,7 @@ static int run_all(struct vx_store *st, const struct vx_actor *who,
     size_t i;
     int rc = vx_store_savepoint(st, err);
 
-    json_array_foreach(changes, i, c) {
+    json_array_foreach (changes, i, c) {
         struct change ch = {
             json_string_value(json_object_get(c, "feature")),
             json_string_value(json_object_get(c, "action")),
@@ -426,9 +420,10 @@ static int run_all(struct vx_store *st, const struct vx_actor *who,
             break;
         rc = run_change(st, who, project, env, &ch, err);
         if (rc && rc != VX_EDB && rc != VX_EINTERNAL) {
-            vx_buf_addf(reason, "change %lld (%s%s%s) no longer applies: "
-                        "%s", (long long)json_integer_value(
-                            json_object_get(c, "id")),
+            vx_buf_addf(reason,
+                        "change %lld (%s%s%s) no longer applies: "
+                        "%s",
+                        (long long)json_integer_value(json_object_get(c, "id")),
                         ch.action, ch.feature ? " of flag " : "",
                         ch.feature ? ch.feature : "", err->msg);
             vx_store_savepoint_undo(st);
@@ -452,8 +447,7 @@ static int conflicted(struct vx_store *st, const struct vx_actor *who,
     int rc = vx_store_cr_set_conflict(st, id, reason, err);
 
     if (rc == VX_OK)
-        rc = cr_event(st, who, "change-request-conflict", cr, NULL, extra,
-                      err);
+        rc = cr_event(st, who, "change-request-conflict", cr, NULL, extra, err);
     json_decref(extra);
     if (rc)
         return rc;
@@ -465,8 +459,8 @@ static int conflicted(struct vx_store *st, const struct vx_actor *who,
     return VX_OK;
 }
 
-int vx_op_cr_apply(struct vx_store *st, const struct vx_actor *who,
-                   int64_t id, int *conflict, struct vx_err *err)
+int vx_op_cr_apply(struct vx_store *st, const struct vx_actor *who, int64_t id,
+                   int *conflict, struct vx_err *err)
 {
     json_t *cr = NULL, *changes = NULL;
     struct vx_buf reason = {0};
@@ -501,8 +495,7 @@ int vx_op_cr_apply(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_cr_set_applied(st, id, who->user_id, err);
     if (rc == VX_OK)
-        rc = cr_event(st, who, "change-request-applied", cr, NULL, NULL,
-                      err);
+        rc = cr_event(st, who, "change-request-applied", cr, NULL, NULL, err);
 out:
     free(reason.buf);
     json_decref(changes);
@@ -531,8 +524,8 @@ static int is_final(const char *state)
 }
 
 /* Count who's approval of cr; make it Approved once it has enough. */
-static int approve(struct vx_store *st, const struct vx_actor *who,
-                   json_t *cr, struct vx_err *err)
+static int approve(struct vx_store *st, const struct vx_actor *who, json_t *cr,
+                   struct vx_err *err)
 {
     int64_t id = json_integer_value(json_object_get(cr, "id"));
     int64_t need = json_integer_value(json_object_get(cr, "minApprovals"));
@@ -550,27 +543,25 @@ static int approve(struct vx_store *st, const struct vx_actor *who,
     extra = json_pack("{s:I, s:I}", "approvals", (json_int_t)have,
                       "minApprovals", (json_int_t)need);
     if (rc == VX_OK)
-        rc = cr_event(st, who, "change-request-approved", cr, NULL, extra,
-                      err);
+        rc = cr_event(st, who, "change-request-approved", cr, NULL, extra, err);
     json_decref(extra);
     return rc;
 }
 
 /* Reject cr, by who, with an optional comment. */
-static int reject(struct vx_store *st, const struct vx_actor *who,
-                  json_t *cr, const char *comment, struct vx_err *err)
+static int reject(struct vx_store *st, const struct vx_actor *who, json_t *cr,
+                  const char *comment, struct vx_err *err)
 {
     int64_t id = json_integer_value(json_object_get(cr, "id"));
     json_t *extra = comment ? json_pack("{s:s}", "comment", comment) : NULL;
     int added = 0;
-    int rc = vx_store_cr_review_add(st, id, who->user_id, "rejection",
-                                    comment, &added, err);
+    int rc = vx_store_cr_review_add(st, id, who->user_id, "rejection", comment,
+                                    &added, err);
 
     if (rc == VX_OK)
         rc = vx_store_cr_set_state(st, id, "Rejected", err);
     if (rc == VX_OK)
-        rc = cr_event(st, who, "change-request-rejected", cr, NULL, extra,
-                      err);
+        rc = cr_event(st, who, "change-request-rejected", cr, NULL, extra, err);
     json_decref(extra);
     return rc;
 }
@@ -589,8 +580,8 @@ static int set_state(struct vx_store *st, const struct vx_actor *who,
 }
 
 /* Schedule cr to apply at at. */
-static int schedule(struct vx_store *st, const struct vx_actor *who,
-                    json_t *cr, const char *at, struct vx_err *err)
+static int schedule(struct vx_store *st, const struct vx_actor *who, json_t *cr,
+                    const char *at, struct vx_err *err)
 {
     json_t *extra = json_pack("{s:s}", "scheduledAt", at);
     int rc = vx_store_cr_set_scheduled(
@@ -598,8 +589,8 @@ static int schedule(struct vx_store *st, const struct vx_actor *who,
         err);
 
     if (rc == VX_OK)
-        rc = cr_event(st, who, "change-request-scheduled", cr, NULL, extra,
-                      err);
+        rc =
+            cr_event(st, who, "change-request-scheduled", cr, NULL, extra, err);
     json_decref(extra);
     return rc;
 }
@@ -611,8 +602,8 @@ static int move(struct vx_store *st, const struct vx_actor *who, json_t *cr,
 {
     int64_t id = json_integer_value(json_object_get(cr, "id"));
     const char *to = m->state;
-    int from_approved = !strcmp(state, "Approved") ||
-                        !strcmp(state, "Scheduled");
+    int from_approved =
+        !strcmp(state, "Approved") || !strcmp(state, "Scheduled");
 
     if (!strcmp(to, "In review")) {
         if (!author)
@@ -654,8 +645,7 @@ static int move(struct vx_store *st, const struct vx_actor *who, json_t *cr,
             return illegal(err, id, state, to);
         return set_state(st, who, cr, to, "change-request-cancelled", err);
     }
-    if (!from_approved ||
-        (strcmp(to, "Applied") && strcmp(to, "Scheduled")))
+    if (!from_approved || (strcmp(to, "Applied") && strcmp(to, "Scheduled")))
         return illegal(err, id, state, to);
     if (m->scheduled_at)
         return schedule(st, who, cr, m->scheduled_at, err);
@@ -673,20 +663,19 @@ static int add_comment(struct vx_store *st, const struct vx_actor *who,
 {
     int64_t id = json_integer_value(json_object_get(cr, "id"));
     json_t *extra = json_pack("{s:s}", "text", text);
-    int rc = vx_store_cr_comment_add(st, id, text, who->user_id, comment_id,
-                                     err);
+    int rc =
+        vx_store_cr_comment_add(st, id, text, who->user_id, comment_id, err);
 
     if (rc == VX_OK)
-        rc = cr_event(st, who, "change-request-comment-added", cr, NULL,
-                      extra, err);
+        rc = cr_event(st, who, "change-request-comment-added", cr, NULL, extra,
+                      err);
     json_decref(extra);
     return rc;
 }
 
 int vx_op_cr_move(struct vx_store *st, const struct vx_actor *who,
-                  const char *project, int64_t id,
-                  const struct vx_cr_move *m, int *conflict,
-                  struct vx_err *err)
+                  const char *project, int64_t id, const struct vx_cr_move *m,
+                  int *conflict, struct vx_err *err)
 {
     json_t *cr = NULL;
     int64_t comment_id = 0;
@@ -697,8 +686,8 @@ int vx_op_cr_move(struct vx_store *st, const struct vx_actor *who,
     if (rc)
         goto out;
     state = json_string_value(json_object_get(cr, "state"));
-    author = json_integer_value(json_object_get(cr, "createdById")) ==
-             who->user_id;
+    author =
+        json_integer_value(json_object_get(cr, "createdById")) == who->user_id;
     rc = move(st, who, cr, state, author, m, conflict, err);
     if (rc == VX_OK && !*conflict && m->comment && *m->comment &&
         strcmp(m->state, "Rejected"))

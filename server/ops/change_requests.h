@@ -52,16 +52,15 @@ struct vx_cr_move {
  * sets *conflict and fills err with the VX_ECONFLICT to reply with.
  */
 int vx_op_cr_move(struct vx_store *st, const struct vx_actor *who,
-                  const char *project, int64_t id,
-                  const struct vx_cr_move *m, int *conflict,
-                  struct vx_err *err);
+                  const char *project, int64_t id, const struct vx_cr_move *m,
+                  int *conflict, struct vx_err *err);
 
 /*
  * Apply request id, which must be Approved or Scheduled, as who. A
  * conflict is reported as for vx_op_cr_move().
  */
-int vx_op_cr_apply(struct vx_store *st, const struct vx_actor *who,
-                   int64_t id, int *conflict, struct vx_err *err);
+int vx_op_cr_apply(struct vx_store *st, const struct vx_actor *who, int64_t id,
+                   int *conflict, struct vx_err *err);
 
 /* Add a comment to request id of project; *comment_id gets its id. */
 int vx_op_cr_comment(struct vx_store *st, const struct vx_actor *who,

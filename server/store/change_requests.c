@@ -15,8 +15,8 @@
 #include "vx_alloc.h"
 
 /* SQL: {id, username} of the user whose id is the column col. */
-#define USER_JSON(col)                                                     \
-    "json_object('id', " col ", 'username', (SELECT coalesce(u.username,"  \
+#define USER_JSON(col)                                                         \
+    "json_object('id', " col ", 'username', (SELECT coalesce(u.username,"      \
     " u.email, u.name) FROM users u WHERE u.id = " col "))"
 
 int vx_store_cr_config_list(struct vx_store *st, const char *project,
@@ -37,8 +37,8 @@ int vx_store_cr_config_list(struct vx_store *st, const char *project,
 }
 
 int vx_store_cr_config_get(struct vx_store *st, const char *project,
-                           const char *env, int *enabled,
-                           int64_t *approvals, struct vx_err *err)
+                           const char *env, int *enabled, int64_t *approvals,
+                           struct vx_err *err)
 {
     json_t *row = NULL;
     int rc = vx_sql_row(st, err, &row,
@@ -105,8 +105,8 @@ void vx_store_savepoint_keep(struct vx_store *st)
 int vx_store_segment_version(struct vx_store *st, int64_t id, int64_t *out,
                              struct vx_err *err)
 {
-    return vx_sql_int(st, err, out,
-                      "SELECT version FROM segments WHERE id = ?", "i", id);
+    return vx_sql_int(st, err, out, "SELECT version FROM segments WHERE id = ?",
+                      "i", id);
 }
 
 int vx_store_cr_open_find(struct vx_store *st, const char *project,
@@ -122,8 +122,8 @@ int vx_store_cr_open_find(struct vx_store *st, const char *project,
 }
 
 int vx_store_cr_insert(struct vx_store *st, const char *project,
-                       const char *env, int64_t min_approvals,
-                       int64_t user_id, int64_t *id, struct vx_err *err)
+                       const char *env, int64_t min_approvals, int64_t user_id,
+                       int64_t *id, struct vx_err *err)
 {
     char now[32];
     int rc;
@@ -133,8 +133,7 @@ int vx_store_cr_insert(struct vx_store *st, const char *project,
                     "INSERT INTO change_requests (project_id, environment,"
                     " state, min_approvals, created_by, created_at,"
                     " updated_at) VALUES (?, ?, 'Draft', ?, ?, ?, ?)",
-                    "ssiiss", project, env, min_approvals, user_id, now,
-                    now);
+                    "ssiiss", project, env, min_approvals, user_id, now, now);
     *id = rc ? 0 : vx_sql_last_id(st);
     return rc;
 }
@@ -142,14 +141,14 @@ int vx_store_cr_insert(struct vx_store *st, const char *project,
 int vx_store_cr_row(struct vx_store *st, const char *project, int64_t id,
                     json_t **out, struct vx_err *err)
 {
-    int rc = vx_sql_row(
-        st, err, out,
-        "SELECT id, project_id AS project, environment, state,"
-        " min_approvals AS minApprovals, created_by AS createdById,"
-        " scheduled_at AS scheduledAt, scheduled_by AS scheduledById"
-        " FROM change_requests"
-        " WHERE id = ?1 AND (?2 IS NULL OR project_id = ?2)",
-        "is", id, project);
+    int rc =
+        vx_sql_row(st, err, out,
+                   "SELECT id, project_id AS project, environment, state,"
+                   " min_approvals AS minApprovals, created_by AS createdById,"
+                   " scheduled_at AS scheduledAt, scheduled_by AS scheduledById"
+                   " FROM change_requests"
+                   " WHERE id = ?1 AND (?2 IS NULL OR project_id = ?2)",
+                   "is", id, project);
 
     if (rc == VX_ENOTFOUND)
         rc = vx_err_set(err, rc, NULL,
@@ -166,7 +165,7 @@ static void drop_nulls(json_t *obj)
     json_t *v;
     void *tmp;
 
-    json_object_foreach_safe(obj, tmp, key, v) {
+    json_object_foreach_safe (obj, tmp, key, v) {
         if (json_is_null(v))
             json_object_del(obj, key);
     }
@@ -182,7 +181,7 @@ static void group_changes(json_t *cr, json_t *changes)
     json_t *by_name = json_object(), *c;
     size_t i;
 
-    json_array_foreach(changes, i, c) {
+    json_array_foreach (changes, i, c) {
         const char *f = json_string_value(json_object_get(c, "feature"));
         json_t *seg = json_object_get(c, "segmentId"), *group;
         char key[48];
@@ -219,39 +218,43 @@ static int fill_view(struct vx_store *st, json_t *cr, struct vx_err *err)
     int64_t id = json_integer_value(json_object_get(cr, "id"));
     json_t *changes = NULL, *approvals = NULL, *rejections = NULL;
     json_t *comments = NULL;
-    int rc = vx_sql_rows(
-        st, err, &changes,
-        "SELECT id, feature, segment_id AS segmentId, action,"
-        " payload AS \"payload$json\","
-        " " USER_JSON("created_by") " AS \"createdBy$json\","
-        " created_at AS createdAt"
-        " FROM change_request_changes WHERE change_request_id = ?"
-        " ORDER BY id",
-        "i", id);
+    int rc =
+        vx_sql_rows(st, err, &changes,
+                    "SELECT id, feature, segment_id AS segmentId, action,"
+                    " payload AS \"payload$json\","
+                    " " USER_JSON("created_by") " AS \"createdBy$json\","
+                                                " created_at AS createdAt"
+                                                " FROM change_request_changes "
+                                                "WHERE change_request_id = ?"
+                                                " ORDER BY id",
+                    "i", id);
 
     if (rc == VX_OK)
-        rc = vx_sql_rows(st, err, &approvals,
-                         "SELECT " USER_JSON("user_id")
-                         " AS \"createdBy$json\", created_at AS createdAt"
-                         " FROM change_request_reviews"
-                         " WHERE change_request_id = ? AND kind = 'approval'"
-                         " ORDER BY created_at",
-                         "i", id);
+        rc = vx_sql_rows(
+            st, err, &approvals,
+            "SELECT " USER_JSON(
+                "user_id") " AS \"createdBy$json\", created_at AS createdAt"
+                           " FROM change_request_reviews"
+                           " WHERE change_request_id = ? AND kind = 'approval'"
+                           " ORDER BY created_at",
+            "i", id);
     if (rc == VX_OK)
-        rc = vx_sql_rows(st, err, &rejections,
-                         "SELECT " USER_JSON("user_id")
-                         " AS \"createdBy$json\", created_at AS createdAt,"
-                         " comment FROM change_request_reviews"
-                         " WHERE change_request_id = ?"
-                         " AND kind = 'rejection' ORDER BY created_at",
-                         "i", id);
+        rc = vx_sql_rows(
+            st, err, &rejections,
+            "SELECT " USER_JSON(
+                "user_id") " AS \"createdBy$json\", created_at AS createdAt,"
+                           " comment FROM change_request_reviews"
+                           " WHERE change_request_id = ?"
+                           " AND kind = 'rejection' ORDER BY created_at",
+            "i", id);
     if (rc == VX_OK)
-        rc = vx_sql_rows(st, err, &comments,
-                         "SELECT id, text, " USER_JSON("created_by")
-                         " AS \"createdBy$json\", created_at AS createdAt"
-                         " FROM change_request_comments"
-                         " WHERE change_request_id = ? ORDER BY id",
-                         "i", id);
+        rc = vx_sql_rows(
+            st, err, &comments,
+            "SELECT id, text, " USER_JSON(
+                "created_by") " AS \"createdBy$json\", created_at AS createdAt"
+                              " FROM change_request_comments"
+                              " WHERE change_request_id = ? ORDER BY id",
+            "i", id);
     if (rc == VX_OK) {
         group_changes(cr, changes);
         json_object_set(cr, "approvals", approvals);
@@ -266,16 +269,20 @@ static int fill_view(struct vx_store *st, json_t *cr, struct vx_err *err)
 }
 
 /* The columns of the request view, from change_requests cr. */
-#define CR_COLUMNS                                                         \
-    " cr.id, cr.title, cr.project_id AS project, cr.environment,"          \
-    " cr.state, cr.min_approvals AS minApprovals,"                         \
-    " " USER_JSON("cr.created_by") " AS \"createdBy$json\","               \
-    " cr.created_at AS createdAt, cr.updated_at AS updatedAt,"             \
-    " cr.scheduled_at AS scheduledAt, cr.applied_at AS appliedAt,"         \
-    " cr.conflict,"                                                        \
-    " (SELECT count(*) FROM change_request_reviews r"                      \
-    "  WHERE r.change_request_id = cr.id AND r.kind = 'approval')"         \
-    " AS approvalCount"
+#define CR_COLUMNS                                                             \
+    " cr.id, cr.title, cr.project_id AS project, cr.environment,"              \
+    " cr.state, cr.min_approvals AS minApprovals,"                             \
+    " " USER_JSON(                                                             \
+        "cr.created_by") " AS \"createdBy$json\","                             \
+                         " cr.created_at AS createdAt, cr.updated_at AS "      \
+                         "updatedAt,"                                          \
+                         " cr.scheduled_at AS scheduledAt, cr.applied_at AS "  \
+                         "appliedAt,"                                          \
+                         " cr.conflict,"                                       \
+                         " (SELECT count(*) FROM change_request_reviews r"     \
+                         "  WHERE r.change_request_id = cr.id AND r.kind = "   \
+                         "'approval')"                                         \
+                         " AS approvalCount"
 
 int vx_store_cr_get(struct vx_store *st, const char *project, int64_t id,
                     json_t **out, struct vx_err *err)
@@ -317,7 +324,7 @@ int vx_store_cr_list(struct vx_store *st, const struct vx_cr_filter *f,
         " ORDER BY cr.id DESC",
         "sssb", f->project, f->state, f->feature, f->pending);
 
-    json_array_foreach(*out, i, cr) {
+    json_array_foreach (*out, i, cr) {
         if (rc)
             break;
         drop_nulls(cr);
@@ -330,8 +337,8 @@ int vx_store_cr_list(struct vx_store *st, const struct vx_cr_filter *f,
     return rc;
 }
 
-int vx_store_cr_set_state(struct vx_store *st, int64_t id,
-                          const char *state, struct vx_err *err)
+int vx_store_cr_set_state(struct vx_store *st, int64_t id, const char *state,
+                          struct vx_err *err)
 {
     char now[32];
 
@@ -342,9 +349,8 @@ int vx_store_cr_set_state(struct vx_store *st, int64_t id,
                       "ssi", state, now, id);
 }
 
-int vx_store_cr_set_scheduled(struct vx_store *st, int64_t id,
-                              const char *at, int64_t user_id,
-                              struct vx_err *err)
+int vx_store_cr_set_scheduled(struct vx_store *st, int64_t id, const char *at,
+                              int64_t user_id, struct vx_err *err)
 {
     char now[32];
 
@@ -356,8 +362,8 @@ int vx_store_cr_set_scheduled(struct vx_store *st, int64_t id,
                       "sisi", at, user_id, now, id);
 }
 
-int vx_store_cr_set_applied(struct vx_store *st, int64_t id,
-                            int64_t user_id, struct vx_err *err)
+int vx_store_cr_set_applied(struct vx_store *st, int64_t id, int64_t user_id,
+                            struct vx_err *err)
 {
     char now[32];
 
@@ -381,11 +387,10 @@ int vx_store_cr_set_conflict(struct vx_store *st, int64_t id,
                       "ssi", reason, now, id);
 }
 
-int vx_store_cr_change_add(struct vx_store *st, int64_t id,
-                           const char *feature, int64_t segment_id,
-                           const char *action, json_t *payload,
-                           int64_t base_version, int64_t user_id,
-                           struct vx_err *err)
+int vx_store_cr_change_add(struct vx_store *st, int64_t id, const char *feature,
+                           int64_t segment_id, const char *action,
+                           json_t *payload, int64_t base_version,
+                           int64_t user_id, struct vx_err *err)
 {
     char now[32];
 
@@ -412,15 +417,15 @@ int vx_store_cr_changes(struct vx_store *st, int64_t id, json_t **out,
                          " WHERE change_request_id = ? ORDER BY id",
                          "i", id);
 
-    json_array_foreach(*out, i, c) {
+    json_array_foreach (*out, i, c) {
         drop_nulls(c);
     }
     return rc;
 }
 
 int vx_store_cr_review_add(struct vx_store *st, int64_t id, int64_t user_id,
-                           const char *kind, const char *comment,
-                           int *added, struct vx_err *err)
+                           const char *kind, const char *comment, int *added,
+                           struct vx_err *err)
 {
     char now[32];
     int rc;
@@ -453,9 +458,9 @@ int vx_store_cr_approval_count(struct vx_store *st, int64_t id, int64_t *n,
                       "i", id);
 }
 
-int vx_store_cr_comment_add(struct vx_store *st, int64_t id,
-                            const char *text, int64_t user_id,
-                            int64_t *comment_id, struct vx_err *err)
+int vx_store_cr_comment_add(struct vx_store *st, int64_t id, const char *text,
+                            int64_t user_id, int64_t *comment_id,
+                            struct vx_err *err)
 {
     char now[32];
     int rc;
@@ -482,7 +487,7 @@ int vx_store_cr_due(struct vx_store *st, const char *now, json_t **out,
                          "s", now);
 
     *out = rc ? NULL : json_array();
-    json_array_foreach(rows, i, row) {
+    json_array_foreach (rows, i, row) {
         json_array_append(*out, json_object_get(row, "id"));
     }
     json_decref(rows);

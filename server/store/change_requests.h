@@ -25,8 +25,8 @@ int vx_store_cr_config_list(struct vx_store *st, const char *project,
 
 /* The settings of one environment: *enabled and *approvals. */
 int vx_store_cr_config_get(struct vx_store *st, const char *project,
-                           const char *env, int *enabled,
-                           int64_t *approvals, struct vx_err *err);
+                           const char *env, int *enabled, int64_t *approvals,
+                           struct vx_err *err);
 
 /* Set the settings of one environment (enabled in project). */
 int vx_store_cr_config_set(struct vx_store *st, const char *project,
@@ -62,8 +62,8 @@ int vx_store_cr_open_find(struct vx_store *st, const char *project,
 
 /* Insert a Draft; *id gets its id. */
 int vx_store_cr_insert(struct vx_store *st, const char *project,
-                       const char *env, int64_t min_approvals,
-                       int64_t user_id, int64_t *id, struct vx_err *err);
+                       const char *env, int64_t min_approvals, int64_t user_id,
+                       int64_t *id, struct vx_err *err);
 
 /*
  * The working fields of request id: {id, project, environment, state,
@@ -93,17 +93,16 @@ int vx_store_cr_list(struct vx_store *st, const struct vx_cr_filter *f,
                      json_t **out, struct vx_err *err);
 
 /* Set the state (and updated time) of request id. */
-int vx_store_cr_set_state(struct vx_store *st, int64_t id,
-                          const char *state, struct vx_err *err);
+int vx_store_cr_set_state(struct vx_store *st, int64_t id, const char *state,
+                          struct vx_err *err);
 
 /* Make request id Scheduled at (ISO time) by user_id. */
-int vx_store_cr_set_scheduled(struct vx_store *st, int64_t id,
-                              const char *at, int64_t user_id,
-                              struct vx_err *err);
+int vx_store_cr_set_scheduled(struct vx_store *st, int64_t id, const char *at,
+                              int64_t user_id, struct vx_err *err);
 
 /* Make request id Applied by user_id, now. */
-int vx_store_cr_set_applied(struct vx_store *st, int64_t id,
-                            int64_t user_id, struct vx_err *err);
+int vx_store_cr_set_applied(struct vx_store *st, int64_t id, int64_t user_id,
+                            struct vx_err *err);
 
 /* Make request id Conflicted, keeping reason. */
 int vx_store_cr_set_conflict(struct vx_store *st, int64_t id,
@@ -113,11 +112,10 @@ int vx_store_cr_set_conflict(struct vx_store *st, int64_t id,
  * Add a change to request id. feature or segment_id (0: none) names
  * what it touches, base_version that thing's version now.
  */
-int vx_store_cr_change_add(struct vx_store *st, int64_t id,
-                           const char *feature, int64_t segment_id,
-                           const char *action, json_t *payload,
-                           int64_t base_version, int64_t user_id,
-                           struct vx_err *err);
+int vx_store_cr_change_add(struct vx_store *st, int64_t id, const char *feature,
+                           int64_t segment_id, const char *action,
+                           json_t *payload, int64_t base_version,
+                           int64_t user_id, struct vx_err *err);
 
 /*
  * The changes of request id in the order added, as [{id, feature?,
@@ -131,8 +129,8 @@ int vx_store_cr_changes(struct vx_store *st, int64_t id, json_t **out,
  * is 0 when that user already left one of that kind.
  */
 int vx_store_cr_review_add(struct vx_store *st, int64_t id, int64_t user_id,
-                           const char *kind, const char *comment,
-                           int *added, struct vx_err *err);
+                           const char *kind, const char *comment, int *added,
+                           struct vx_err *err);
 
 /* Forget every approval of request id. */
 int vx_store_cr_approvals_drop(struct vx_store *st, int64_t id,
@@ -143,9 +141,9 @@ int vx_store_cr_approval_count(struct vx_store *st, int64_t id, int64_t *n,
                                struct vx_err *err);
 
 /* Add a comment by user_id; *comment_id gets its id. */
-int vx_store_cr_comment_add(struct vx_store *st, int64_t id,
-                            const char *text, int64_t user_id,
-                            int64_t *comment_id, struct vx_err *err);
+int vx_store_cr_comment_add(struct vx_store *st, int64_t id, const char *text,
+                            int64_t user_id, int64_t *comment_id,
+                            struct vx_err *err);
 
 /*
  * Ids of the Scheduled requests due at now (ISO time) or before, as an

@@ -91,19 +91,18 @@ static void protect(const char *env, int on, int approvals)
 /* Create flag name in the default project. */
 static void make_flag(const char *name)
 {
-    ck_assert_int_eq(req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}",
-                           "name", name),
-                     201);
+    ck_assert_int_eq(
+        req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}", "name", name),
+        201);
 }
 
 /* Turn flag on (on=1) or off directly in env; returns the status. */
-static long toggle(const char *token, const char *flag, const char *env,
-                   int on)
+static long toggle(const char *token, const char *flag, const char *env, int on)
 {
     char path[200];
 
-    snprintf(path, sizeof(path), P "/features/%s/environments/%s/%s", flag,
-             env, on ? "on" : "off");
+    snprintf(path, sizeof(path), P "/features/%s/environments/%s/%s", flag, env,
+             on ? "on" : "off");
     return req(&s, "POST", path, token, NULL, NULL);
 }
 
@@ -198,8 +197,7 @@ static long count_events(const char *type)
     char path[200];
     long n;
 
-    snprintf(path, sizeof(path), "/api/admin/events?type=%s&limit=1000",
-             type);
+    snprintf(path, sizeof(path), "/api/admin/events?type=%s&limit=1000", type);
     ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
     n = (long)json_array_size(jget(r.json, "events"));
     resp_free(&r);
@@ -234,29 +232,27 @@ START_TEST(test_config)
     ck_assert_str_eq(jstr(r.json, "details[0].path"),
                      "/body/changeRequestsEnabled");
     resp_free(&r);
-    req_j(&s, "PUT", cfg, ADMIN, &r, "{s:b, s:i}", "changeRequestsEnabled",
-          1, "requiredApprovals", 11);
+    req_j(&s, "PUT", cfg, ADMIN, &r, "{s:b, s:i}", "changeRequestsEnabled", 1,
+          "requiredApprovals", 11);
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"),
                      "/body/requiredApprovals");
     resp_free(&r);
     ck_assert_int_eq(req_j(&s, "PUT", cfg, ADMIN, NULL, "{s:b, s:i}",
-                           "changeRequestsEnabled", 1, "requiredApprovals",
-                           0),
+                           "changeRequestsEnabled", 1, "requiredApprovals", 0),
                      400);
-    ck_assert_int_eq(req_j(&s, "PUT", cfg, alice, NULL, "{s:b}",
-                           "changeRequestsEnabled", 1),
-                     403);
     ck_assert_int_eq(
-        req_j(&s, "PUT",
-              "/api/admin/projects/nope/environments/production/"
-              "change-requests/config",
-              ADMIN, NULL, "{s:b}", "changeRequestsEnabled", 1),
-        404);
-    ck_assert_int_eq(
-        req_j(&s, "PUT", P "/environments/nope/change-requests/config",
-              ADMIN, NULL, "{s:b}", "changeRequestsEnabled", 1),
-        404);
+        req_j(&s, "PUT", cfg, alice, NULL, "{s:b}", "changeRequestsEnabled", 1),
+        403);
+    ck_assert_int_eq(req_j(&s, "PUT",
+                           "/api/admin/projects/nope/environments/production/"
+                           "change-requests/config",
+                           ADMIN, NULL, "{s:b}", "changeRequestsEnabled", 1),
+                     404);
+    ck_assert_int_eq(req_j(&s, "PUT",
+                           P "/environments/nope/change-requests/config", ADMIN,
+                           NULL, "{s:b}", "changeRequestsEnabled", 1),
+                     404);
     ck_assert_int_eq(req(&s, "GET",
                          "/api/admin/projects/nope/change-requests/config",
                          ADMIN, NULL, NULL),
@@ -273,15 +269,14 @@ START_TEST(test_config)
     ck_assert(json_is_false(jget(r.json, "[0].changeRequestEnabled")));
     resp_free(&r);
     /* Leaving requiredApprovals out keeps it. */
-    ck_assert_int_eq(req_j(&s, "PUT", cfg, ADMIN, NULL, "{s:b}",
-                           "changeRequestsEnabled", 0),
-                     204);
+    ck_assert_int_eq(
+        req_j(&s, "PUT", cfg, ADMIN, NULL, "{s:b}", "changeRequestsEnabled", 0),
+        204);
     req(&s, "GET", CRS "/config", ADMIN, NULL, &r);
     ck_assert(json_is_false(jget(r.json, "[1].changeRequestEnabled")));
     ck_assert_int_eq(jint(r.json, "[1].requiredApprovals"), 3);
     resp_free(&r);
-    ck_assert_int_eq(count_events("change-request-configuration-updated"),
-                     2);
+    ck_assert_int_eq(count_events("change-request-configuration-updated"), 2);
 }
 END_TEST
 
@@ -314,9 +309,9 @@ START_TEST(test_direct_changes_refused)
         char path[200];
 
         snprintf(path, sizeof(path), E "/strategies/%s", sid);
-        ck_assert_int_eq(req_j(&s, "PUT", path, ADMIN, NULL, "{s:s}",
-                               "name", "default"),
-                         403);
+        ck_assert_int_eq(
+            req_j(&s, "PUT", path, ADMIN, NULL, "{s:s}", "name", "default"),
+            403);
         ck_assert_int_eq(req(&s, "PATCH", path, ADMIN,
                              "[{\"op\":\"replace\",\"path\":\"/disabled\","
                              "\"value\":true}]",
@@ -324,9 +319,9 @@ START_TEST(test_direct_changes_refused)
                          403);
         ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 403);
     }
-    ck_assert_int_eq(req(&s, "POST", E "/strategies/set-sort-order", ADMIN,
-                         "[]", NULL),
-                     403);
+    ck_assert_int_eq(
+        req(&s, "POST", E "/strategies/set-sort-order", ADMIN, "[]", NULL),
+        403);
     ck_assert_int_eq(req(&s, "PUT", E "/variants", ADMIN,
                          "[{\"name\":\"a\",\"weight\":1000}]", NULL),
                      403);
@@ -348,8 +343,7 @@ START_TEST(test_direct_changes_refused)
     /* Development is not protected, and a flag off in production may be
      * archived. */
     ck_assert_int_eq(toggle(alice, "f", "development", 1), 200);
-    ck_assert_int_eq(req(&s, "DELETE", P "/features/parent", ADMIN, NULL,
-                         NULL),
+    ck_assert_int_eq(req(&s, "DELETE", P "/features/parent", ADMIN, NULL, NULL),
                      202);
 }
 END_TEST
@@ -360,8 +354,8 @@ START_TEST(test_add_checks)
 
     make_flag("f");
     /* Not protected: no change requests there. */
-    req_j(&s, "POST", PROD_CR, alice, &r, "{s:s, s:s, s:{s:b}}", "feature",
-          "f", "action", "updateEnabled", "payload", "enabled", 1);
+    req_j(&s, "POST", PROD_CR, alice, &r, "{s:s, s:s, s:{s:b}}", "feature", "f",
+          "action", "updateEnabled", "payload", "enabled", 1);
     assert_err(&r, 409, "not enabled");
     resp_free(&r);
     protect("production", 1, 1);
@@ -379,11 +373,10 @@ START_TEST(test_add_checks)
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/action");
     resp_free(&r);
-    req_j(&s, "POST", PROD_CR, alice, &r, "{s:s, s:s, s:{s:s}}", "feature",
-          "f", "action", "updateEnabled", "payload", "enabled", "yes");
+    req_j(&s, "POST", PROD_CR, alice, &r, "{s:s, s:s, s:{s:s}}", "feature", "f",
+          "action", "updateEnabled", "payload", "enabled", "yes");
     ck_assert_int_eq(r.status, 400);
-    ck_assert_str_eq(jstr(r.json, "details[0].path"),
-                     "/body/payload/enabled");
+    ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/payload/enabled");
     resp_free(&r);
     req(&s, "POST", PROD_CR, alice,
         "[{\"feature\":\"f\",\"action\":\"updateEnabled\","
@@ -396,12 +389,11 @@ START_TEST(test_add_checks)
     /* The operation refuses: unknown flag, unknown strategy, unknown
      * strategy id. */
     ck_assert_int_eq(req_j(&s, "POST", PROD_CR, alice, NULL,
-                           "{s:s, s:s, s:{s:b}}", "feature", "nope",
-                           "action", "updateEnabled", "payload", "enabled",
-                           1),
+                           "{s:s, s:s, s:{s:b}}", "feature", "nope", "action",
+                           "updateEnabled", "payload", "enabled", 1),
                      404);
-    req_j(&s, "POST", PROD_CR, alice, &r, "{s:s, s:s, s:{s:s}}", "feature",
-          "f", "action", "addStrategy", "payload", "name", "nope");
+    req_j(&s, "POST", PROD_CR, alice, &r, "{s:s, s:s, s:{s:s}}", "feature", "f",
+          "action", "addStrategy", "payload", "name", "nope");
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/name");
     resp_free(&r);
@@ -413,13 +405,12 @@ START_TEST(test_add_checks)
                            "{s:s, s:s, s:{s:b}}", "feature", "f", "action",
                            "updateEnabled", "payload", "enabled", 1),
                      403);
-    ck_assert_int_eq(
-        req_j(&s, "POST",
-              "/api/admin/projects/nope/environments/production/"
-              "change-requests",
-              alice, NULL, "{s:s, s:s, s:{s:b}}", "feature", "f", "action",
-              "updateEnabled", "payload", "enabled", 1),
-        404);
+    ck_assert_int_eq(req_j(&s, "POST",
+                           "/api/admin/projects/nope/environments/production/"
+                           "change-requests",
+                           alice, NULL, "{s:s, s:s, s:{s:b}}", "feature", "f",
+                           "action", "updateEnabled", "payload", "enabled", 1),
+                     404);
     /* None of that made a request, nor changed the flag. */
     req(&s, "GET", CRS, ADMIN, NULL, &r);
     ck_assert_uint_eq(json_array_size(r.json), 0);
@@ -438,15 +429,13 @@ START_TEST(test_add_checks)
     ck_assert_str_eq(jstr(r.json, "state"), "Draft");
     ck_assert_str_eq(jstr(r.json, "createdBy.username"), "alice");
     ck_assert_str_eq(jstr(r.json, "features[0].name"), "f");
-    ck_assert_uint_eq(json_array_size(jget(r.json, "features[0].changes")),
-                      2);
+    ck_assert_uint_eq(json_array_size(jget(r.json, "features[0].changes")), 2);
     ck_assert_str_eq(jstr(r.json, "features[0].changes[1].action"),
                      "updateEnabled");
     resp_free(&r);
     ck_assert_int_eq(add_enable(alice, "f"), 1);
     get_cr(1, &r);
-    ck_assert_uint_eq(json_array_size(jget(r.json, "features[0].changes")),
-                      3);
+    ck_assert_uint_eq(json_array_size(jget(r.json, "features[0].changes")), 3);
     resp_free(&r);
     /* Bob's changes go to bob's own draft. */
     ck_assert_int_eq(add_enable(bob, "f"), 2);
@@ -505,8 +494,8 @@ START_TEST(test_review_and_apply)
     ck_assert_int_eq(move(alice, id, "Cancelled", NULL), 409);
 
     /* The flag's own event names the request; every step has its event. */
-    req(&s, "GET", "/api/admin/events?type=feature-environment-enabled",
-        ADMIN, NULL, &r);
+    req(&s, "GET", "/api/admin/events?type=feature-environment-enabled", ADMIN,
+        NULL, &r);
     ck_assert_str_eq(jstr(r.json, "events[0].createdBy"),
                      "alice (change request 1)");
     resp_free(&r);
@@ -516,9 +505,9 @@ START_TEST(test_review_and_apply)
 
     /* Unknown ids and bad states. */
     ck_assert_int_eq(move(alice, 99, "Applied", NULL), 404);
-    ck_assert_int_eq(req(&s, "PUT", CRS "/x/state", alice,
-                         "{\"state\":\"Applied\"}", NULL),
-                     404);
+    ck_assert_int_eq(
+        req(&s, "PUT", CRS "/x/state", alice, "{\"state\":\"Applied\"}", NULL),
+        404);
     move(alice, own, "Draft", &r);
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/state");
@@ -541,8 +530,7 @@ START_TEST(test_reject_and_cancel)
                            "state", "Rejected", "comment", "not now"),
                      200);
     ck_assert_str_eq(jstr(r.json, "state"), "Rejected");
-    ck_assert_str_eq(jstr(r.json, "rejections[0].createdBy.username"),
-                     "bob");
+    ck_assert_str_eq(jstr(r.json, "rejections[0].createdBy.username"), "bob");
     ck_assert_str_eq(jstr(r.json, "rejections[0].comment"), "not now");
     resp_free(&r);
     move(carol, id, "Approved", &r);
@@ -643,8 +631,8 @@ START_TEST(test_protection_changes_while_open)
     assert_err(&r, 409, "is Draft");
     resp_free(&r);
     ck_assert(!prod_on("f"));
-    req_j(&s, "POST", PROD_CR, alice, &r, "{s:s, s:s, s:{s:b}}", "feature",
-          "f", "action", "updateEnabled", "payload", "enabled", 1);
+    req_j(&s, "POST", PROD_CR, alice, &r, "{s:s, s:s, s:{s:b}}", "feature", "f",
+          "action", "updateEnabled", "payload", "enabled", 1);
     assert_err(&r, 409, "not enabled");
     resp_free(&r);
     ck_assert_int_eq(move(alice, id, "In review", NULL), 200);
@@ -853,9 +841,8 @@ START_TEST(test_schedule_of_archived_flag_fails)
     protect("production", 1, 1);
     id = approved_request("f");
     iso_in(2, at, sizeof(at));
-    ck_assert_int_eq(req_j(&s, "PUT", CRS "/1/state", alice, NULL,
-                           "{s:s, s:s}", "state", "Scheduled", "scheduledAt",
-                           at),
+    ck_assert_int_eq(req_j(&s, "PUT", CRS "/1/state", alice, NULL, "{s:s, s:s}",
+                           "state", "Scheduled", "scheduledAt", at),
                      200);
     ck_assert_int_eq(req(&s, "DELETE", P "/features/f", ADMIN, NULL, NULL),
                      202);
@@ -866,9 +853,8 @@ START_TEST(test_schedule_of_archived_flag_fails)
     resp_free(&r);
     ck_assert_int_eq(count_events("change-request-conflict"), 1);
     ck_assert_int_eq(count_events("change-request-applied"), 0);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/archive/features", ADMIN,
-                         NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/archive/features", ADMIN, NULL, &r), 200);
     ck_assert_str_eq(jstr(r.json, "features[0].name"), "f");
     resp_free(&r);
 }
@@ -882,16 +868,16 @@ START_TEST(test_service_account_opens_human_approves)
 
     make_flag("f");
     protect("production", 1, 1);
-    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/service-account", ADMIN,
-                           &r, "{s:s, s:s}", "username", "ci", "rootRole",
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/service-account", ADMIN, &r,
+                           "{s:s, s:s}", "username", "ci", "rootRole",
                            "Editor"),
                      201);
     sa = jint(r.json, "id");
     resp_free(&r);
     snprintf(path, sizeof(path), "/api/admin/service-account/%lld/token", sa);
-    ck_assert_int_eq(req_j(&s, "POST", path, ADMIN, &r, "{s:s}",
-                           "description", "pipeline"),
-                     201);
+    ck_assert_int_eq(
+        req_j(&s, "POST", path, ADMIN, &r, "{s:s}", "description", "pipeline"),
+        201);
     ci = strdup(jstr(r.json, "secret"));
     resp_free(&r);
 
@@ -928,14 +914,14 @@ START_TEST(test_comments_and_lists)
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/text");
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "POST", CRS "/1/comments", carol, NULL,
-                           "{s:i}", "text", 1),
-                     400);
-    ck_assert_int_eq(req_j(&s, "POST", CRS "/9/comments", carol, NULL,
-                           "{s:s}", "text", "x"),
-                     404);
-    ck_assert_int_eq(req_j(&s, "POST", CRS "/1/comments", viewer, NULL,
-                           "{s:s}", "text", "x"),
+    ck_assert_int_eq(
+        req_j(&s, "POST", CRS "/1/comments", carol, NULL, "{s:i}", "text", 1),
+        400);
+    ck_assert_int_eq(
+        req_j(&s, "POST", CRS "/9/comments", carol, NULL, "{s:s}", "text", "x"),
+        404);
+    ck_assert_int_eq(req_j(&s, "POST", CRS "/1/comments", viewer, NULL, "{s:s}",
+                           "text", "x"),
                      403);
     ck_assert_int_eq(req(&s, "GET", CRS "/1", viewer, NULL, &r), 200);
     ck_assert_uint_eq(json_array_size(jget(r.json, "comments")), 1);
@@ -968,14 +954,14 @@ START_TEST(test_comments_and_lists)
                            "{s:s, s:s}", "id", "other", "name", "O"),
                      201);
     ck_assert_int_eq(req(&s, "GET",
-                         "/api/admin/projects/other/change-requests/1",
-                         ADMIN, NULL, NULL),
+                         "/api/admin/projects/other/change-requests/1", ADMIN,
+                         NULL, NULL),
                      404);
 }
 END_TEST
 
-#define UPD                                                                \
-    "{\"action\":\"updateSegment\",\"payload\":{\"id\":%lld,"               \
+#define UPD                                                                    \
+    "{\"action\":\"updateSegment\",\"payload\":{\"id\":%lld,"                  \
     "\"name\":\"beta\",\"constraints\":[]}}"
 
 START_TEST(test_segment_changes)
@@ -1011,8 +997,8 @@ START_TEST(test_segment_changes)
     ck_assert_int_eq(move(alice, id, "In review", NULL), 200);
     ck_assert_int_eq(move(bob, id, "Approved", NULL), 200);
     snprintf(body, sizeof(body), "/api/admin/segments/%lld", seg);
-    ck_assert_int_eq(req_j(&s, "PUT", body, ADMIN, NULL, "{s:s, s:[]}",
-                           "name", "gamma", "constraints"),
+    ck_assert_int_eq(req_j(&s, "PUT", body, ADMIN, NULL, "{s:s, s:[]}", "name",
+                           "gamma", "constraints"),
                      204);
     move(bob, id, "Applied", &r);
     assert_err(&r, 409, "segment");
