@@ -34,6 +34,12 @@ static const char *const flag_actions[] = {
     "deleteDependency", NULL,
 };
 
+/*
+ * NEEDSWORK: segments are shared by every environment, so a direct edit
+ * through /api/admin/segments is not refused even when a protected
+ * environment uses the segment; only the change-request path records a
+ * version to detect it.
+ */
 static const char *const segment_actions[] = {
     "updateSegment",
     "deleteSegment",
@@ -222,7 +228,14 @@ static int cr_event(struct vx_store *st, const struct vx_actor *who,
     return rc;
 }
 
-/* Run every change of cs (n of them) and undo them all: a dry run. */
+/*
+ * Run every change of cs (n of them) and undo them all: a dry run.
+ *
+ * NEEDSWORK: the new changes are tried on the current state only, not
+ * on top of the changes already in the request, so two changes that
+ * contradict each other (delete a strategy, then update it) are both
+ * accepted and the request conflicts when applied.
+ */
 static int try_changes(struct vx_store *st, const struct vx_actor *who,
                        const char *project, const char *env,
                        const struct change *cs, size_t n, struct vx_err *err)
