@@ -45,6 +45,7 @@ static const struct setting settings[] = {
     {NULL, "VEXIL_INIT_ADMIN_TOKENS", STR, OFF(init_admin), 0, 0},
     {NULL, "VEXIL_INIT_CLIENT_TOKENS", STR, OFF(init_client), 0, 0},
     {NULL, "VEXIL_INIT_FRONTEND_TOKENS", STR, OFF(init_frontend), 0, 0},
+    {NULL, "VEXIL_PROTECT_PRODUCTION", INT, OFF(protect_production), 0, 1},
 };
 
 const char vx_config_help[] =
@@ -73,7 +74,10 @@ const char vx_config_help[] =
     "VEXIL_INIT_CLIENT_TOKENS,\n"
     "                       VEXIL_INIT_FRONTEND_TOKENS  comma-separated "
     "secrets\n"
-    "                       created at start when absent\n";
+    "                       created at start when absent\n"
+    "                       VEXIL_PROTECT_PRODUCTION=1  new projects "
+    "change production\n"
+    "                       only through change requests\n";
 
 /* Parse value into the field s describes; -1 with a message if bad. */
 static int set_one(struct vx_config *cfg, const struct setting *s,

@@ -23,6 +23,7 @@ struct vx_config {
     char *port_file;      /* --port-file: write the bound port there */
     int drain_seconds;    /* VEXIL_DRAIN_SECONDS: 10 */
     int metrics_flush_seconds; /* VEXIL_METRICS_FLUSH_SECONDS: 5 */
+    int protect_production; /* VEXIL_PROTECT_PRODUCTION: 0 */
 };
 
 /*

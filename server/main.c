@@ -16,6 +16,7 @@
 #include "auth/auth.h"
 #include "auth/issue.h"
 #include "config.h"
+#include "cr_scheduler.h"
 #include "http/http.h"
 #include "log.h"
 #include "metrics/metrics.h"
@@ -197,6 +198,7 @@ static int serve(struct vx_config *cfg)
 {
     struct vx_app app = {0};
     struct vx_http *http = NULL;
+    struct vx_cr_scheduler *sched = NULL;
     struct vx_err err = {0};
     sigset_t set;
     int port = 0, rc = 1;
@@ -225,12 +227,14 @@ static int serve(struct vx_config *cfg)
     http = vx_http_start(&app, &port);
     if (!http)
         goto out;
+    sched = vx_cr_scheduler_start(app.store);
     if (cfg->port_file)
         write_port_file(cfg->port_file, port);
     vx_log_info("listening", "host=%s port=%d db=\"%s\" version=%s",
                 cfg->host, port, cfg->db_path, VX_VERSION);
     vx_log_info("stopping", "signal=%d", wait_for_signal(&set));
     vx_http_stop(http, cfg->drain_seconds);
+    vx_cr_scheduler_stop(sched);
     rc = 0;
 out:
     /* After HTTP, so no report comes in late; before the store closes. */

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "app.h"
+#include "config.h"
 #include "handlers/common.h"
 #include "handlers/validate.h"
+#include "store/change_requests.h"
 #include "store/projects.h"
 
 static void on_list(struct vx_req *req, struct vx_reply *rep)
@@ -77,6 +79,8 @@ static void on_create(struct vx_req *req, struct vx_reply *rep)
     if (rc)
         goto out;
     rc = vx_store_project_insert(st, id, name, desc, &err);
+    if (rc == VX_OK && req->app->cfg->protect_production)
+        rc = vx_store_cr_protect_production(st, id, &err);
     if (rc == VX_OK)
         rc = vx_store_project_get(st, id, &p, &err);
     if (rc == VX_OK)
