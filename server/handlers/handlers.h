@@ -9,5 +9,6 @@
 extern const struct vx_route vx_routes_health[];
 extern const struct vx_route vx_routes_projects[];
 extern const struct vx_route vx_routes_environments[];
+extern const struct vx_route vx_routes_client[];
 
 #endif

@@ -7,5 +7,6 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_health,
     vx_routes_projects,
     vx_routes_environments,
+    vx_routes_client,
     NULL,
 };
