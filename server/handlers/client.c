@@ -41,7 +41,11 @@ static bool wants_segments(const struct vx_req *req)
            (major == SEGMENTS_SPEC_MAJOR && minor >= SEGMENTS_SPEC_MINOR);
 }
 
-/* The next comma-separated item of *h, trimmed, as [*item, end). */
+/*
+ * The start of the next comma-separated item of the list at *h, with
+ * *end set just past its last non-blank character and *h moved past
+ * it; NULL when the list is done.
+ */
 static const char *next_item(const char **h, const char **end)
 {
     const char *item = *h, *stop;

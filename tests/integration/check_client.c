@@ -263,6 +263,15 @@ START_TEST(etag_gives_304_until_a_write)
     ck_assert_str_eq(resp_header(&r, "ETag"), etag);
     resp_free(&r);
 
+    /* A list of tags, or a weak form of ours, matches as well. */
+    snprintf(inm, sizeof(inm), "If-None-Match: \"other\", W/%s", etag);
+    ck_assert_int_eq(get(CF, DEV_ALL, hdr, &r), 304);
+    resp_free(&r);
+    snprintf(inm, sizeof(inm), "If-None-Match: \"other\"");
+    ck_assert_int_eq(get(CF, DEV_ALL, hdr, &r), 200);
+    resp_free(&r);
+
+    snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
     admin("POST", P "/alpha" DEV "/off", NULL);
     ck_assert_int_eq(get(CF, DEV_ALL, hdr, &r), 200);
     ck_assert_str_ne(resp_header(&r, "ETag"), etag);
@@ -290,6 +299,7 @@ END_TEST
 START_TEST(gzip_round_trip)
 {
     const char *const hdr[] = {"Accept-Encoding: gzip, deflate", NULL};
+    const char *const refused[] = {"Accept-Encoding: br, gzip;q=0", NULL};
     struct resp plain, gz;
     z_stream zs = {0};
     char *out;
@@ -314,6 +324,10 @@ START_TEST(gzip_round_trip)
     ck_assert_uint_lt(n, strlen(plain.body));
     free(out);
     resp_free(&plain);
+    resp_free(&gz);
+    ck_assert_int_eq(get(CF, DEV_ALL, refused, &gz), 200);
+    ck_assert_ptr_null(resp_header(&gz, "Content-Encoding"));
+    ck_assert_ptr_nonnull(gz.json);
     resp_free(&gz);
 }
 END_TEST
