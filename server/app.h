@@ -10,12 +10,14 @@ struct vx_config;
 struct vx_store;
 struct vx_auth;
 struct vx_snapshots;
+struct vx_metrics;
 
 struct vx_app {
     const struct vx_config *cfg;
     struct vx_store *store;
     struct vx_auth *auth;
     struct vx_snapshots *snapshots; /* NULL until the SDK API exists */
+    struct vx_metrics *metrics; /* SDK usage counts, see metrics.h */
 };
 
 #endif

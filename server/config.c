@@ -39,6 +39,8 @@ static const struct setting settings[] = {
     {"--frontend-origins", "VEXIL_FRONTEND_ORIGINS", STR,
      OFF(frontend_origins), 0, 0},
     {"--port-file", NULL, STR, OFF(port_file), 0, 0},
+    {"--metrics-flush-seconds", "VEXIL_METRICS_FLUSH_SECONDS", INT,
+     OFF(metrics_flush_seconds), 1, 3600},
     {NULL, "VEXIL_ADMIN_TOKEN", STR, OFF(admin_token), 0, 0},
     {NULL, "VEXIL_INIT_ADMIN_TOKENS", STR, OFF(init_admin), 0, 0},
     {NULL, "VEXIL_INIT_CLIENT_TOKENS", STR, OFF(init_client), 0, 0},
@@ -63,6 +65,8 @@ const char vx_config_help[] =
     "  --frontend-origins L VEXIL_FRONTEND_ORIGINS  CORS origins for "
     "/api/frontend, comma-separated (*)\n"
     "  --port-file PATH     write the port listened on to PATH\n"
+    "  --metrics-flush-seconds N  VEXIL_METRICS_FLUSH_SECONDS  write SDK "
+    "usage counts to the database every N seconds (5)\n"
     "                       VEXIL_ADMIN_TOKEN  secret of the first "
     "admin token\n"
     "                       VEXIL_INIT_ADMIN_TOKENS, "
@@ -118,6 +122,7 @@ static void set_defaults(struct vx_config *cfg)
     cfg->threads = 4;
     cfg->body_limit = 1024 * 1024;
     cfg->drain_seconds = 10;
+    cfg->metrics_flush_seconds = 5;
     cfg->frontend_origins = vx_strdup("*");
 }
 

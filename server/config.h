@@ -22,6 +22,7 @@ struct vx_config {
     char *frontend_origins; /* VEXIL_FRONTEND_ORIGINS: "*" */
     char *port_file;      /* --port-file: write the bound port there */
     int drain_seconds;    /* VEXIL_DRAIN_SECONDS: 10 */
+    int metrics_flush_seconds; /* VEXIL_METRICS_FLUSH_SECONDS: 5 */
 };
 
 /*

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "http/http.h"
 #include "log.h"
+#include "metrics/metrics.h"
 #include "snapshot/snapshot.h"
 #include "store/store.h"
 #include "store/tokens.h"
@@ -227,6 +228,9 @@ static int serve(struct vx_config *cfg)
     }
     vx_store_set_change_hook(app.store, vx_snapshots_on_change,
                              app.snapshots);
+    app.metrics = vx_metrics_new(app.store, cfg->metrics_flush_seconds);
+    if (vx_metrics_start(app.metrics))
+        goto out;
     http = vx_http_start(&app, &port);
     if (!http)
         goto out;
@@ -240,6 +244,8 @@ static int serve(struct vx_config *cfg)
 out:
     vx_store_set_change_hook(app.store, NULL, NULL);
     vx_snapshots_free(app.snapshots);
+    /* After HTTP, so no report comes in late; before the store closes. */
+    vx_metrics_free(app.metrics);
     vx_auth_free(app.auth);
     vx_store_close(app.store);
     if (rc == 0)

@@ -247,7 +247,10 @@ int vx_auth_lookup(struct vx_auth *auth, const char *secret,
     vx_token_hash(secret, key.hash);
 
     pthread_rwlock_rdlock(&auth->lock);
-    e = bsearch(&key, auth->entries, auth->count, sizeof(*e), cmp_entry);
+    /* Before the first reload there is no table to search. */
+    e = auth->count ? bsearch(&key, auth->entries, auth->count, sizeof(*e),
+                              cmp_entry)
+                    : NULL;
     if (e && sodium_memcmp(e->hash, key.hash, VX_HASH_LEN) == 0 &&
         (!e->expires_ms || e->expires_ms > vx_time_now_ms())) {
         who->type = e->type;

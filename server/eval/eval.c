@@ -17,16 +17,19 @@
 #include "eval/jsval.h"
 #include "eval/murmur3.h"
 #include "eval/regex.h"
+#include "log.h"
 #include "util.h"
 #include "vx_alloc.h"
 
 /* ---- the context ------------------------------------------------------ */
 
+/* Zero every field: no strings, no properties. */
 void vx_context_init(struct vx_context *ctx)
 {
     memset(ctx, 0, sizeof(*ctx));
 }
 
+/* Free the fields and properties, then start empty again. */
 void vx_context_release(struct vx_context *ctx)
 {
     free(ctx->user_id);
@@ -63,6 +66,7 @@ static char **standard_field(const struct vx_context *ctx, const char *name)
     return NULL;
 }
 
+/* Replace, add or (for NULL) remove the property name. */
 void vx_context_set_property(struct vx_context *ctx, const char *name,
                              const char *value)
 {
@@ -76,8 +80,8 @@ void vx_context_set_property(struct vx_context *ctx, const char *name,
             return;
         if (ctx->n_props == ctx->cap_props) {
             ctx->cap_props = ctx->cap_props ? 2 * ctx->cap_props : 8;
-            ctx->props = vx_realloc(ctx->props,
-                                    ctx->cap_props * sizeof(*ctx->props));
+            ctx->props =
+                vx_realloc(ctx->props, ctx->cap_props * sizeof(*ctx->props));
         }
         ctx->props[ctx->n_props].name = vx_strdup(name);
         ctx->props[ctx->n_props++].value = vx_strdup(value);
@@ -93,8 +97,8 @@ void vx_context_set_property(struct vx_context *ctx, const char *name,
     ctx->props[i] = ctx->props[--ctx->n_props];
 }
 
-void vx_context_set(struct vx_context *ctx, const char *name,
-                    const char *value)
+/* Route name to its standard field, else to the properties. */
+void vx_context_set(struct vx_context *ctx, const char *name, const char *value)
 {
     char **slot = standard_field(ctx, name);
 
@@ -114,7 +118,7 @@ static void set_members(struct vx_context *ctx, json_t *obj,
     const char *key;
     json_t *v;
 
-    json_object_foreach(obj, key, v) {
+    json_object_foreach (obj, key, v) {
         char *s = vx_json_scalar_str(v);
 
         if (s)
@@ -123,6 +127,7 @@ static void set_members(struct vx_context *ctx, json_t *obj,
     }
 }
 
+/* Copy the scalars of a JSON context into ctx. */
 int vx_context_from_json(struct vx_context *ctx, json_t *obj,
                          struct vx_err *err)
 {
@@ -142,12 +147,14 @@ int vx_context_from_json(struct vx_context *ctx, json_t *obj,
     return 0;
 }
 
+/* Look name up among the standard fields, then the properties. */
 const char *vx_context_get(const struct vx_context *ctx, const char *name)
 {
     char **slot = standard_field(ctx, name);
+    const char *v = slot ? *slot : NULL;
 
-    if (slot && *slot)
-        return *slot;
+    if (v)
+        return v;
     for (size_t i = 0; i < ctx->n_props; i++)
         if (!strcmp(ctx->props[i].name, name))
             return ctx->props[i].value;
@@ -231,6 +238,9 @@ static bool check_num(const struct vx_constraint *c, const char *v)
 /*
  * DATE_AFTER and DATE_BEFORE compare the context's currentTime (or
  * now), whatever contextName says, as the SDKs do.
+ * NEEDSWORK: times are read with vx_time_parse(), which takes RFC 3339
+ * and plain dates; JavaScript's Date also reads other layouts ("Jun 1
+ * 2024") and takes a time without a zone as local time, not UTC.
  */
 static bool check_date(const struct vx_constraint *c,
                        const struct vx_context *ctx)
@@ -325,6 +335,7 @@ static bool check_op(const struct vx_constraint *c,
     }
 }
 
+/* Apply c's operator to ctx and honour "inverted". */
 bool vx_eval_constraint(const struct vx_constraint *c,
                         const struct vx_context *ctx)
 {
@@ -385,17 +396,37 @@ static void read_hostname(void)
         *p = (char)tolower((unsigned char)*p);
 }
 
+/* Read the host name on first use; later calls share it. */
 const char *vx_eval_hostname(void)
 {
     pthread_once(&hostname_once, read_hostname);
     return hostname_buf;
 }
 
-/* A random id as JavaScript's String(Math.round(random * (n - 1))) + add. */
-static const char *random_id(char *buf, size_t len, uint32_t n,
-                             uint32_t add)
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Initialise libsodium for its random generator. It fails only when the
+ * system has no entropy source; that is logged, and libsodium's
+ * generator then stops the process itself when used.
+ */
+static void init_sodium(void)
 {
-    vx_js_number_str((double)(randombytes_uniform(n) + add), buf, len);
+    if (sodium_init() < 0)
+        vx_log_error("libsodium cannot initialise", NULL);
+}
+
+/* A uniformly random number below n, safe from any thread. */
+static uint32_t random_below(uint32_t n)
+{
+    pthread_once(&sodium_once, init_sodium);
+    return randombytes_uniform(n);
+}
+
+/* A random whole number in add..add+n-1, as text, for random stickiness. */
+static const char *random_id(char *buf, size_t len, uint32_t n, uint32_t add)
+{
+    vx_js_number_str((double)(random_below(n) + add), buf, len);
     return buf;
 }
 
@@ -447,8 +478,7 @@ static bool remote_address_on(const struct vx_strategy *s,
 }
 
 /* Whether strategy s of feature f is on for ctx, constraints aside. */
-static bool strategy_on(const struct vx_feature *f,
-                        const struct vx_strategy *s,
+static bool strategy_on(const struct vx_feature *f, const struct vx_strategy *s,
                         const struct vx_context *ctx)
 {
     const char *group = truthy(s->group_id);
@@ -471,8 +501,7 @@ static bool strategy_on(const struct vx_feature *f,
     case VX_STRATEGY_GRADUAL_SESSION_ID:
         return in_rollout(s, group ? group : "", truthy(ctx->session_id));
     case VX_STRATEGY_GRADUAL_RANDOM:
-        return s->percent_ok &&
-               s->percent >= (double)(randombytes_uniform(100) + 1);
+        return s->percent_ok && s->percent >= (double)(random_below(100) + 1);
     default:
         return false;
     }
@@ -524,11 +553,9 @@ static const char *variant_seed(const char *stickiness,
  * Pick a variant of v: an override first, then by weight in the bucket
  * of the stickiness id. NULL when all weights are 0.
  */
-static const struct vx_variant *pick_variant(const char *group,
-                                             const char *stickiness,
-                                             const struct vx_variant *v,
-                                             size_t n,
-                                             const struct vx_context *ctx)
+static const struct vx_variant *
+pick_variant(const char *group, const char *stickiness,
+             const struct vx_variant *v, size_t n, const struct vx_context *ctx)
 {
     const struct vx_variant *hit;
     double total = 0, counter = 0;
@@ -542,6 +569,12 @@ static const struct vx_variant *pick_variant(const char *group,
     if ((hit = find_override(v, n, ctx)))
         return hit;
 
+    /*
+     * A total below one leaves no variant, as in JavaScript; one beyond
+     * 32 bits (not a valid flag) cannot be bucketed.
+     */
+    if (total < 1 || total > UINT32_MAX)
+        return NULL;
     target = vx_bucket(group, variant_seed(stickiness, ctx, buf, sizeof(buf)),
                        VX_VARIANT_SEED, (uint32_t)total);
     for (size_t i = 0; i < n; i++) {
@@ -554,10 +587,16 @@ static const struct vx_variant *pick_variant(const char *group,
     return NULL;
 }
 
-/* The variant a matching strategy s gives, or NULL. */
-static const struct vx_variant *
-strategy_variant(const struct vx_strategy *s, const struct vx_feature *f,
-                 const struct vx_context *ctx)
+/*
+ * The variant a matching strategy s gives, or NULL. Its stickiness is
+ * the first variant's, else the strategy's. Its group is the groupId
+ * parameter, else the flag name, as for flexibleRollout: the Node SDK
+ * would hash the text "undefined" there, but Unleash always sends a
+ * groupId with strategy variants, so only hand-made data can differ.
+ */
+static const struct vx_variant *strategy_variant(const struct vx_strategy *s,
+                                                 const struct vx_feature *f,
+                                                 const struct vx_context *ctx)
 {
     const char *stickiness, *group = truthy(s->group_id);
 
@@ -572,8 +611,7 @@ strategy_variant(const struct vx_strategy *s, const struct vx_feature *f,
 
 /* ---- features --------------------------------------------------------- */
 
-static bool feature_on(const struct vx_flagset *fs,
-                       const struct vx_feature *f,
+static bool feature_on(const struct vx_flagset *fs, const struct vx_feature *f,
                        const struct vx_context *ctx,
                        const struct vx_variant **variant);
 
@@ -617,8 +655,7 @@ static bool dependencies_hold(const struct vx_flagset *fs,
  * Whether f is on for ctx; *variant is set to the variant of the first
  * strategy that is on, or NULL when it has none.
  */
-static bool feature_on(const struct vx_flagset *fs,
-                       const struct vx_feature *f,
+static bool feature_on(const struct vx_flagset *fs, const struct vx_feature *f,
                        const struct vx_context *ctx,
                        const struct vx_variant **variant)
 {
@@ -639,6 +676,7 @@ static bool feature_on(const struct vx_flagset *fs,
     return false;
 }
 
+/* Evaluate f for ctx and drop the variant. */
 bool vx_eval_feature_enabled(const struct vx_flagset *fs,
                              const struct vx_feature *f,
                              const struct vx_context *ctx)
@@ -659,6 +697,7 @@ static void fill_result(struct vx_variant_result *out,
     out->payload_value = v ? v->payload_value : NULL;
 }
 
+/* Evaluate f once; take a strategy variant, else a flag one. */
 void vx_eval_feature_variant(const struct vx_flagset *fs,
                              const struct vx_feature *f,
                              const struct vx_context *ctx,
@@ -673,6 +712,7 @@ void vx_eval_feature_variant(const struct vx_flagset *fs,
     fill_result(out, on ? v : NULL, on);
 }
 
+/* Look name up and evaluate it; unknown names are off. */
 bool vx_eval_enabled(const struct vx_flagset *fs, const char *name,
                      const struct vx_context *ctx)
 {
@@ -681,6 +721,7 @@ bool vx_eval_enabled(const struct vx_flagset *fs, const char *name,
     return f && vx_eval_feature_enabled(fs, f, ctx);
 }
 
+/* Look name up and pick its variant; unknown names are disabled. */
 void vx_eval_variant(const struct vx_flagset *fs, const char *name,
                      const struct vx_context *ctx,
                      struct vx_variant_result *out)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Try IPv4, then IPv6, with inet_pton(). */
 bool vx_ip_addr_parse(const char *s, struct vx_ip_range *r)
 {
     memset(r, 0, sizeof(*r));
@@ -25,6 +26,7 @@ bool vx_ip_addr_parse(const char *s, struct vx_ip_range *r)
     return false;
 }
 
+/* Split "address/prefix", check both halves. */
 bool vx_ip_range_parse(const char *s, struct vx_ip_range *r)
 {
     const char *slash = s ? strchr(s, '/') : NULL;
@@ -54,6 +56,7 @@ bool vx_ip_range_parse(const char *s, struct vx_ip_range *r)
     return true;
 }
 
+/* Compare the first prefix bits of both addresses. */
 bool vx_ip_in_range(const struct vx_ip_range *ip,
                     const struct vx_ip_range *range)
 {

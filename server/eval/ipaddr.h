@@ -8,9 +8,9 @@
 #include <stdbool.h>
 
 struct vx_ip_range {
-    int family;              /* 4 or 6; 0 when the text was not valid */
-    unsigned char addr[16];  /* network order, 4 or 16 bytes used */
-    int prefix;              /* 0..32 or 0..128 */
+    int family;             /* 4 or 6; 0 when the text was not valid */
+    unsigned char addr[16]; /* network order, 4 or 16 bytes used */
+    int prefix;             /* 0..32 or 0..128 */
 };
 
 /*

@@ -23,8 +23,7 @@ static int digit_value(int c)
 }
 
 /* Parse the non-empty digits of [p, end) in base; false if not digits. */
-static bool parse_radix(const char *p, const char *end, int base,
-                        double *out)
+static bool parse_radix(const char *p, const char *end, int base, double *out)
 {
     double v = 0;
 
@@ -69,6 +68,7 @@ static bool decimal_ok(const char *p, const char *end)
     return p == end;
 }
 
+/* Trim, then read a radix literal, Infinity or a decimal. */
 bool vx_js_number(const char *s, double *out)
 {
     const char *end;
@@ -90,7 +90,7 @@ bool vx_js_number(const char *s, double *out)
     if (n > 2 && s[0] == '0' && strchr("xXoObB", s[1])) {
         int base = tolower((unsigned char)s[1]) == 'x'   ? 16
                    : tolower((unsigned char)s[1]) == 'o' ? 8
-                                                          : 2;
+                                                         : 2;
 
         return parse_radix(s + 2, end, base, out);
     }
@@ -139,11 +139,12 @@ static void js_layout(bool neg, const char *digits, int n, char *buf,
         if (k == 1)
             snprintf(buf, len, "%s%se%c%d", sign, digits, e, x);
         else
-            snprintf(buf, len, "%s%c.%se%c%d", sign, digits[0], digits + 1,
-                     e, x);
+            snprintf(buf, len, "%s%c.%se%c%d", sign, digits[0], digits + 1, e,
+                     x);
     }
 }
 
+/* Find the shortest round-trip digits, lay them out as JS does. */
 char *vx_js_number_str(double d, char *buf, size_t len)
 {
     char tmp[40], digits[24];

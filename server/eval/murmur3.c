@@ -36,6 +36,7 @@ static uint32_t scramble(uint32_t k)
     return k;
 }
 
+/* Mix 4-byte blocks, then the tail, then the length. */
 uint32_t murmur3_x86_32(const void *key, size_t n, uint32_t seed)
 {
     const unsigned char *p = key;
@@ -107,6 +108,7 @@ bad:
     return 1;
 }
 
+/* Turn UTF-8 into UTF-16 low bytes, then hash those. */
 uint32_t murmur3_x86_32_js(const char *s, size_t n, uint32_t seed)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -137,8 +139,8 @@ uint32_t murmur3_x86_32_js(const char *s, size_t n, uint32_t seed)
 
 /* Hash "<group_id>:<id>" with the given hash function, bucket it. */
 static uint32_t bucket_with(uint32_t (*hash)(const char *, size_t, uint32_t),
-                            const char *group_id, const char *id,
-                            uint32_t seed, uint32_t n)
+                            const char *group_id, const char *id, uint32_t seed,
+                            uint32_t n)
 {
     size_t ng = strlen(group_id), ni = strlen(id), len = ng + 1 + ni;
     char stack[256], *key = stack;
@@ -161,12 +163,14 @@ static uint32_t hash_utf8(const char *s, size_t n, uint32_t seed)
     return murmur3_x86_32(s, n, seed);
 }
 
+/* Bucket of "<group_id>:<id>" hashed as JavaScript does. */
 uint32_t vx_bucket(const char *group_id, const char *id, uint32_t seed,
                    uint32_t n)
 {
     return bucket_with(murmur3_x86_32_js, group_id, id, seed, n);
 }
 
+/* Bucket of "<group_id>:<id>" hashed as UTF-8 bytes. */
 uint32_t vx_bucket_utf8(const char *group_id, const char *id, uint32_t seed,
                         uint32_t n)
 {

@@ -206,6 +206,7 @@ static int translate_pass(const char *pattern, struct tr *t)
     return 0;
 }
 
+/* Translate twice: the first pass only collects the flags. */
 char *vx_regex_translate(const char *pattern, int *cflags)
 {
     struct tr t = {0};
@@ -223,6 +224,7 @@ char *vx_regex_translate(const char *pattern, int *cflags)
     return t.out.buf;
 }
 
+/* Translate, then regcomp() with the flags found. */
 regex_t *vx_regex_compile(const char *pattern, bool icase)
 {
     regex_t *re;
@@ -242,11 +244,13 @@ regex_t *vx_regex_compile(const char *pattern, bool icase)
     return re;
 }
 
+/* Search s with regexec(); no captures are needed. */
 bool vx_regex_match(const regex_t *re, const char *s)
 {
     return regexec(re, s, 0, NULL, 0) == 0;
 }
 
+/* Release the compiled pattern and its holder. */
 void vx_regex_free(regex_t *re)
 {
     if (!re)

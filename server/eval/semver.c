@@ -61,6 +61,7 @@ static bool take_idents(const char **p, const char *stop, bool strict_num)
     return true;
 }
 
+/* Trim, take major.minor.patch, then -pre and +build. */
 bool vx_semver_parse(const char *s, bool allow_v, struct vx_semver *v)
 {
     const char *p, *end, *pre = NULL;
@@ -102,6 +103,7 @@ bad:
     return false;
 }
 
+/* Free the pre-release text. */
 void vx_semver_release(struct vx_semver *v)
 {
     free(v->pre);
@@ -141,14 +143,14 @@ static int cmp_ident(const char *a, size_t na, const char *b, size_t nb)
     return cmp_u64(na, nb);
 }
 
+/* Compare numbers, then pre-release identifiers one by one. */
 int vx_semver_cmp(const struct vx_semver *a, const struct vx_semver *b)
 {
     const char *pa, *pb;
     int c;
 
     if ((c = cmp_u64(a->major, b->major)) ||
-        (c = cmp_u64(a->minor, b->minor)) ||
-        (c = cmp_u64(a->patch, b->patch)))
+        (c = cmp_u64(a->minor, b->minor)) || (c = cmp_u64(a->patch, b->patch)))
         return c;
     if (!a->pre || !b->pre)
         return a->pre ? -1 : b->pre ? 1 : 0;

@@ -16,8 +16,7 @@ static int check_variant(json_t *v, size_t i, json_int_t *fixed,
 
     snprintf(path, sizeof(path), "/%zu", i);
     if (!json_is_object(v) || !json_is_string(json_object_get(v, "name")))
-        return vx_err_set(err, VX_EINVAL, path,
-                          "a variant needs a name");
+        return vx_err_set(err, VX_EINVAL, path, "a variant needs a name");
     type = json_object_get(v, "weightType");
     if (!type || json_is_null(type))
         json_object_set_new(v, "weightType", json_string("variable"));
@@ -41,6 +40,7 @@ static int check_variant(json_t *v, size_t i, json_int_t *fixed,
     return 0;
 }
 
+/* Check every variant, then share out what fix ones leave. */
 int vx_variants_normalise(json_t *variants, struct vx_err *err)
 {
     json_int_t fixed = 0, share, leftover;
@@ -53,7 +53,7 @@ int vx_variants_normalise(json_t *variants, struct vx_err *err)
         return vx_err_set(err, VX_EINVAL, "", "variants must be an array");
     if (json_array_size(variants) == 0)
         return 0;
-    json_array_foreach(variants, i, v) {
+    json_array_foreach (variants, i, v) {
         if ((rc = check_variant(v, i, &fixed, &n_variable, err)))
             return rc;
     }
@@ -68,9 +68,8 @@ int vx_variants_normalise(json_t *variants, struct vx_err *err)
 
     share = (VX_VARIANT_TOTAL_WEIGHT - fixed) / (json_int_t)n_variable;
     leftover = (VX_VARIANT_TOTAL_WEIGHT - fixed) % (json_int_t)n_variable;
-    json_array_foreach(variants, i, v) {
-        const char *type =
-            json_string_value(json_object_get(v, "weightType"));
+    json_array_foreach (variants, i, v) {
+        const char *type = json_string_value(json_object_get(v, "weightType"));
 
         if (!strcmp(type, "fix"))
             continue;

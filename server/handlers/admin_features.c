@@ -20,6 +20,7 @@
 
 #define TAG_MAX 50
 
+/* GET P/features: the project's live flags. */
 static void on_list(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_store *st = req->app->store;
@@ -40,7 +41,12 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
                                    list));
 }
 
-/* Check one tag object; where names it in errors ("/body/tags/0"). */
+/*
+ * Check one tag object; where names it in errors ("/body/tags/0").
+ *
+ * NEEDSWORK: any URL-safe tag type is accepted; Unleash only takes types
+ * created first under /api/admin/tag-types, which Vexil does not have.
+ */
 static int check_tag(json_t *tag, const char *where, struct vx_err *err)
 {
     const char *type = json_string_value(json_object_get(tag, "type"));
@@ -111,6 +117,7 @@ static int read_new_flag(json_t *body, const char **name, const char **type,
     return rc;
 }
 
+/* POST P/features: a new flag. */
 static void on_create(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_store *st = req->app->store;
@@ -137,6 +144,7 @@ out:
     json_decref(body);
 }
 
+/* GET P/features/:featureName: one flag, in full. */
 static void on_get(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_store *st = req->app->store;
@@ -196,6 +204,7 @@ static void edit_from(json_t *flag, struct vx_feature_edit *edit)
                                                          "impressionData"));
 }
 
+/* PUT P/features/:featureName: replace editable fields. */
 static void on_update(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_store *st = req->app->store;
@@ -291,6 +300,7 @@ static int read_patch(struct vx_req *req, struct vx_reply *rep,
     return VX_EINVAL;
 }
 
+/* PATCH P/features/:featureName: a JSON Patch of those fields. */
 static void on_patch(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_store *st = req->app->store;
@@ -349,6 +359,7 @@ static int guard_envs_on(struct vx_store *st, const char *project,
     return rc;
 }
 
+/* DELETE P/features/:featureName: archive the flag. */
 static void on_archive(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_store *st = req->app->store;
@@ -433,11 +444,13 @@ out:
     json_decref(flag);
 }
 
+/* POST .../environments/:environment/on. */
 static void on_toggle_on(struct vx_req *req, struct vx_reply *rep)
 {
     toggle(req, rep, 1);
 }
 
+/* POST .../environments/:environment/off. */
 static void on_toggle_off(struct vx_req *req, struct vx_reply *rep)
 {
     toggle(req, rep, 0);
@@ -484,11 +497,13 @@ out:
     vx_reply_result(rep, rc, &err, 200, NULL);
 }
 
+/* POST /api/admin/archive/revive/:featureName. */
 static void on_revive(struct vx_req *req, struct vx_reply *rep)
 {
     archive_change(req, rep, 1);
 }
 
+/* DELETE /api/admin/archive/:featureName: delete for good. */
 static void on_delete(struct vx_req *req, struct vx_reply *rep)
 {
     archive_change(req, rep, 0);
@@ -523,6 +538,7 @@ out:
     json_decref(body);
 }
 
+/* GET /api/admin/features/:featureName/tags. */
 static void on_tags(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_store *st = req->app->store;
@@ -568,6 +584,7 @@ static void tag_change(struct vx_req *req, struct vx_reply *rep,
                         : NULL);
 }
 
+/* POST /api/admin/features/:featureName/tags. */
 static void on_tag_add(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_err err = {0};
@@ -584,12 +601,14 @@ static void on_tag_add(struct vx_req *req, struct vx_reply *rep)
     json_decref(body);
 }
 
+/* DELETE .../tags/:type/:value. */
 static void on_tag_remove(struct vx_req *req, struct vx_reply *rep)
 {
     tag_change(req, rep, vx_req_param(req, "type"),
                vx_req_param(req, "value"), 0);
 }
 
+/* GET /api/admin/feature-types. */
 static void on_types(struct vx_req *req, struct vx_reply *rep)
 {
     (void)req;

@@ -68,8 +68,7 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK) {
         rc = vx_op_flag_env_check(st, w.project, w.feature, w.env, &err);
         if (rc == VX_OK)
-            rc = vx_store_strategies_list(st, w.feature, w.env, &list,
-                                          &err);
+            rc = vx_store_strategies_list(st, w.feature, w.env, &list, &err);
         vx_store_done(st);
     }
     vx_reply_result(rep, rc, &err, 200, list);
@@ -138,8 +137,8 @@ static int patch_variants(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_json_patch(cur, patch, &next, err);
     if (rc == VX_OK)
-        rc = vx_op_variants_set(st, who, w.project, w.feature, w.env, next,
-                                out, err);
+        rc = vx_op_variants_set(st, who, w.project, w.feature, w.env, next, out,
+                                err);
     json_decref(cur);
     json_decref(next);
     return rc;
@@ -147,28 +146,27 @@ static int patch_variants(struct vx_store *st, const struct vx_actor *who,
 
 /* Run one write of kind what with body (may be NULL) in a transaction. */
 static int env_write_run(struct vx_store *st, const struct vx_actor *who,
-                         struct where w, const char *id,
-                         enum env_write what, json_t *body, json_t **out,
-                         struct vx_err *err)
+                         struct where w, const char *id, enum env_write what,
+                         json_t *body, json_t **out, struct vx_err *err)
 {
     switch (what) {
     case ADD_STRATEGY:
-        return vx_op_strategy_add(st, who, w.project, w.feature, w.env,
-                                  body, out, err);
+        return vx_op_strategy_add(st, who, w.project, w.feature, w.env, body,
+                                  out, err);
     case PUT_STRATEGY:
-        return vx_op_strategy_update(st, who, w.project, w.feature, w.env,
-                                     id, body, out, err);
+        return vx_op_strategy_update(st, who, w.project, w.feature, w.env, id,
+                                     body, out, err);
     case PATCH_STRATEGY:
         return patch_strategy(st, who, w, id, body, out, err);
     case DELETE_STRATEGY:
-        return vx_op_strategy_delete(st, who, w.project, w.feature, w.env,
-                                     id, err);
+        return vx_op_strategy_delete(st, who, w.project, w.feature, w.env, id,
+                                     err);
     case REORDER:
         return vx_op_strategy_reorder(st, who, w.project, w.feature, w.env,
                                       body, err);
     case PUT_VARIANTS:
-        return vx_op_variants_set(st, who, w.project, w.feature, w.env,
-                                  body, out, err);
+        return vx_op_variants_set(st, who, w.project, w.feature, w.env, body,
+                                  out, err);
     case PATCH_VARIANTS:
         return patch_variants(st, who, w, body, out, err);
     }
@@ -249,14 +247,12 @@ static void on_variants_get(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK) {
         rc = vx_op_flag_env_check(st, w.project, w.feature, w.env, &err);
         if (rc == VX_OK)
-            rc = vx_store_fenv_variants_get(st, w.feature, w.env, &list,
-                                            &err);
+            rc = vx_store_fenv_variants_get(st, w.feature, w.env, &list, &err);
         vx_store_done(st);
     }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL
-                       : json_pack("{s:i, s:o}", "version", 1, "variants",
-                                   list));
+    vx_reply_result(
+        rep, rc, &err, 200,
+        rc ? NULL : json_pack("{s:i, s:o}", "version", 1, "variants", list));
 }
 
 static void on_variants_put(struct vx_req *req, struct vx_reply *rep)
@@ -275,6 +271,10 @@ static void on_variants_patch(struct vx_req *req, struct vx_reply *rep)
  * Refuse a dependency change when any environment of project is
  * protected by change requests: a parent decides whether its child is
  * on in every environment, so the change reaches the protected ones too.
+ *
+ * NEEDSWORK: this also refuses children that are off in every protected
+ * environment, where the change would be harmless; a finer rule needs
+ * the child's state per environment.
  */
 static int guard_all_envs(struct vx_store *st, const char *project,
                           struct vx_err *err)
@@ -284,20 +284,19 @@ static int guard_all_envs(struct vx_store *st, const char *project,
     int rc = vx_store_project_get(st, project, &p, err);
 
     envs = json_object_get(p, "environments");
-    json_array_foreach(envs, i, e) {
+    json_array_foreach (envs, i, e) {
         if (rc)
             break;
-        rc = vx_guard_env(
-            st, project,
-            json_string_value(json_object_get(e, "environment")), err);
+        rc = vx_guard_env(st, project,
+                          json_string_value(json_object_get(e, "environment")),
+                          err);
     }
     json_decref(p);
     return rc;
 }
 
 /* Add a dependency (body given) or remove one or all (body NULL). */
-static void dep_write(struct vx_req *req, struct vx_reply *rep,
-                      json_t *body)
+static void dep_write(struct vx_req *req, struct vx_reply *rep, json_t *body)
 {
     struct vx_store *st = req->app->store;
     struct vx_actor who = vx_req_actor(req);
@@ -309,11 +308,10 @@ static void dep_write(struct vx_req *req, struct vx_reply *rep,
         goto out;
     rc = guard_all_envs(st, w.project, &err);
     if (rc == VX_OK)
-        rc = body ? vx_op_dependency_add(st, &who, w.project, w.feature,
-                                         body, &err)
+        rc = body ? vx_op_dependency_add(st, &who, w.project, w.feature, body,
+                                         &err)
                   : vx_op_dependency_delete(st, &who, w.project, w.feature,
-                                            vx_req_param(req, "parent"),
-                                            &err);
+                                            vx_req_param(req, "parent"), &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 200, NULL);
@@ -340,24 +338,21 @@ static void on_dep_delete(struct vx_req *req, struct vx_reply *rep)
 const struct vx_route vx_routes_strategies[] = {
     {"GET", E "/strategies", VX_ACCESS_ADMIN, VX_ROLE_VIEWER, on_list},
     {"POST", E "/strategies", VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_add},
-    {"POST", E "/strategies/set-sort-order", VX_ACCESS_ADMIN,
-     VX_ROLE_EDITOR, on_reorder},
+    {"POST", E "/strategies/set-sort-order", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
+     on_reorder},
     {"GET", E "/strategies/:strategyId", VX_ACCESS_ADMIN, VX_ROLE_VIEWER,
      on_get},
     {"PUT", E "/strategies/:strategyId", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
      on_put},
     {"PATCH", E "/strategies/:strategyId", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
      on_patch},
-    {"DELETE", E "/strategies/:strategyId", VX_ACCESS_ADMIN,
-     VX_ROLE_EDITOR, on_delete},
-    {"GET", E "/variants", VX_ACCESS_ADMIN, VX_ROLE_VIEWER,
-     on_variants_get},
-    {"PUT", E "/variants", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
-     on_variants_put},
+    {"DELETE", E "/strategies/:strategyId", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
+     on_delete},
+    {"GET", E "/variants", VX_ACCESS_ADMIN, VX_ROLE_VIEWER, on_variants_get},
+    {"PUT", E "/variants", VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_variants_put},
     {"PATCH", E "/variants", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
      on_variants_patch},
-    {"POST", F "/dependencies", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
-     on_dep_add},
+    {"POST", F "/dependencies", VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_dep_add},
     {"DELETE", F "/dependencies", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
      on_dep_delete},
     {"DELETE", F "/dependencies/:parent", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,

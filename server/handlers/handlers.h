@@ -10,8 +10,15 @@ extern const struct vx_route vx_routes_health[];
 extern const struct vx_route vx_routes_projects[];
 extern const struct vx_route vx_routes_environments[];
 extern const struct vx_route vx_routes_client[];
+extern const struct vx_route vx_routes_users[];
+extern const struct vx_route vx_routes_tokens[];
+extern const struct vx_route vx_routes_events[];
+extern const struct vx_route vx_routes_context[];
+extern const struct vx_route vx_routes_strategy_defs[];
 extern const struct vx_route vx_routes_strategies[];
 extern const struct vx_route vx_routes_segments[];
+extern const struct vx_route vx_routes_client_metrics[];
+extern const struct vx_route vx_routes_admin_metrics[];
 extern const struct vx_route vx_routes_features[];
 
 #endif

@@ -3,6 +3,9 @@
  */
 #include "handlers/validate.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -169,4 +172,43 @@ int vx_v_param_name(const char *value, const char *what,
         return VX_OK;
     return vx_err_set(err, VX_EINVAL, NULL, "\"%s\" is not a valid %s name",
                       value ? value : "", what);
+}
+
+int vx_v_time(json_t *obj, const char *key, int required, char *buf,
+              const char **out, struct vx_err *err)
+{
+    int rc = vx_v_string(obj, key, required, 64, out, err);
+    int64_t ms;
+    char path[96];
+
+    if (rc || !*out)
+        return rc;
+    if (vx_time_parse(*out, &ms)) {
+        snprintf(path, sizeof(path), "/body/%s", key);
+        *out = NULL;
+        return vx_err_set(err, VX_EINVAL, path,
+                          "`%s` must be an ISO 8601 date-time such as "
+                          "\"2030-01-31T12:00:00Z\"",
+                          path);
+    }
+    vx_time_iso(ms, buf, 32);
+    *out = buf;
+    return VX_OK;
+}
+
+int vx_v_param_id(const char *value, const char *what, int64_t *out,
+                  struct vx_err *err)
+{
+    char *end = NULL;
+    long long id;
+
+    errno = 0;
+    id = value && *value >= '0' && *value <= '9' ? strtoll(value, &end, 10)
+                                                 : 0;
+    if (errno || id <= 0 || !end || *end)
+        return vx_err_set(err, VX_ENOTFOUND, NULL,
+                          "there is no %s with id \"%s\"", what,
+                          value ? value : "");
+    *out = id;
+    return VX_OK;
 }

@@ -51,4 +51,19 @@ int vx_v_enum(json_t *obj, const char *key, int required,
 int vx_v_param_name(const char *value, const char *what,
                     struct vx_err *err);
 
+/*
+ * An ISO 8601 time (see vx_time_parse()), rewritten into buf (at least
+ * 32 bytes) in the one form the store keeps, "2026-12-03T17:00:00.000Z";
+ * *out points to buf, or is NULL when the key is absent.
+ */
+int vx_v_time(json_t *obj, const char *key, int required, char *buf,
+              const char **out, struct vx_err *err);
+
+/*
+ * A numeric path parameter (a positive integer id) into *out; otherwise
+ * VX_ENOTFOUND naming what was looked for.
+ */
+int vx_v_param_id(const char *value, const char *what, int64_t *out,
+                  struct vx_err *err);
+
 #endif

@@ -402,6 +402,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     return finish_request(rs);
 }
 
+/*
+ * The path as the request log shows it: a token secret given in the
+ * path of /api/admin/api-tokens/:token is replaced, since no secret may
+ * reach a log.
+ */
+static const char *log_path(const char *path)
+{
+    static const char prefix[] = "/api/admin/api-tokens/";
+    const char *rest = path;
+
+    if (strncmp(path, prefix, sizeof(prefix) - 1))
+        return path;
+    rest += sizeof(prefix) - 1;
+    if (rest[strspn(rest, "0123456789")] == '\0')
+        return path;
+    return "/api/admin/api-tokens/(secret)";
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn,
                          void **req_cls, enum MHD_RequestTerminationCode toe)
 {
@@ -415,7 +433,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     req = &rs->req;
     vx_log_info("request",
                 "req=%s method=%s path=\"%s\" status=%d bytes=%zu ms=%lld%s",
-                req->id, req->method, req->path, rs->status, rs->bytes,
+                req->id, req->method, log_path(req->path), rs->status,
+                rs->bytes,
                 (long long)(vx_time_mono_ms() - req->start_ms),
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
                                                           : " aborted=1");

@@ -141,12 +141,12 @@ static void feature_release(struct vx_feature *f)
     free_variants(f->variants, f->n_variants);
     for (size_t i = 0; i < f->n_dependencies; i++) {
         free(f->dependencies[i].feature);
-        free_strs(f->dependencies[i].variants,
-                  f->dependencies[i].n_variants);
+        free_strs(f->dependencies[i].variants, f->dependencies[i].n_variants);
     }
     free(f->dependencies);
 }
 
+/* Free every feature and segment, then the indexes. */
 void vx_flagset_free(struct vx_flagset *fs)
 {
     if (!fs)
@@ -167,6 +167,7 @@ void vx_flagset_free(struct vx_flagset *fs)
 
 /* ---- JSON helpers ----------------------------------------------------- */
 
+/* Write a string, number or boolean as JavaScript's String(). */
 char *vx_json_scalar_str(json_t *v)
 {
     char num[40];
@@ -213,7 +214,7 @@ static void str_array(json_t *arr, char ***out, size_t *n)
 
     *out = vx_calloc(json_array_size(arr) + 1, sizeof(char *));
     *n = 0;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach (arr, i, v) {
         char *s = vx_json_scalar_str(v);
 
         if (s)
@@ -225,8 +226,7 @@ static void str_array(json_t *arr, char ***out, size_t *n)
 static const char *subpath(char *buf, const char *base, const char *key,
                            size_t i)
 {
-    if (snprintf(buf, PATH_MAX_LEN, "%s/%s/%zu", base, key, i) >=
-        PATH_MAX_LEN)
+    if (snprintf(buf, PATH_MAX_LEN, "%s/%s/%zu", base, key, i) >= PATH_MAX_LEN)
         buf[PATH_MAX_LEN - 1] = '\0';
     return buf;
 }
@@ -244,8 +244,7 @@ static int want_object(json_t *v, const char *path, struct vx_err *err)
 /* The operator called name. */
 static enum vx_op op_from_name(const char *name)
 {
-    for (size_t i = 0; name && i < sizeof(operators) / sizeof(*operators);
-         i++)
+    for (size_t i = 0; name && i < sizeof(operators) / sizeof(*operators); i++)
         if (!strcmp(operators[i].name, name))
             return operators[i].op;
     return VX_OP_UNKNOWN;
@@ -278,8 +277,7 @@ static void ascii_lower(char *s)
  */
 static void compile_constraint(struct vx_constraint *c)
 {
-    bool str_op = c->op >= VX_OP_STR_STARTS_WITH &&
-                  c->op <= VX_OP_STR_CONTAINS;
+    bool str_op = c->op >= VX_OP_STR_STARTS_WITH && c->op <= VX_OP_STR_CONTAINS;
 
     c->clean = vx_calloc(c->n_values + 1, sizeof(char *));
     for (size_t i = 0; i < c->n_values; i++) {
@@ -325,16 +323,14 @@ static int parse_constraint(json_t *o, struct vx_constraint *c,
     str_array(values, &c->values, &c->n_values);
     c->value = member_str(o, "value");
     c->inverted = json_is_true(json_object_get(o, "inverted"));
-    c->case_insensitive =
-        json_is_true(json_object_get(o, "caseInsensitive"));
+    c->case_insensitive = json_is_true(json_object_get(o, "caseInsensitive"));
     compile_constraint(c);
     return 0;
 }
 
 /* Parse the array member "constraints" of o. */
-static int parse_constraints(json_t *o, struct vx_constraint **out,
-                             size_t *n, const char *path,
-                             struct vx_err *err)
+static int parse_constraints(json_t *o, struct vx_constraint **out, size_t *n,
+                             const char *path, struct vx_err *err)
 {
     char sub[PATH_MAX_LEN];
     json_t *arr, *v;
@@ -344,7 +340,7 @@ static int parse_constraints(json_t *o, struct vx_constraint **out,
     if ((rc = member_array(o, "constraints", &arr, path, err)))
         return rc;
     *out = vx_calloc(json_array_size(arr) + 1, sizeof(**out));
-    json_array_foreach(arr, i, v) {
+    json_array_foreach (arr, i, v) {
         (*n)++;
         rc = parse_constraint(v, &(*out)[i],
                               subpath(sub, path, "constraints", i), err);
@@ -357,8 +353,8 @@ static int parse_constraints(json_t *o, struct vx_constraint **out,
 /* ---- variants --------------------------------------------------------- */
 
 /* Parse the override object o into ov. */
-static int parse_override(json_t *o, struct vx_override *ov,
-                          const char *path, struct vx_err *err)
+static int parse_override(json_t *o, struct vx_override *ov, const char *path,
+                          struct vx_err *err)
 {
     json_t *values;
     int rc;
@@ -368,8 +364,7 @@ static int parse_override(json_t *o, struct vx_override *ov,
         return rc;
     ov->context_name = member_str(o, "contextName");
     if (!ov->context_name)
-        return vx_err_set(err, VX_EINVAL, path,
-                          "override needs a contextName");
+        return vx_err_set(err, VX_EINVAL, path, "override needs a contextName");
     str_array(values, &ov->values, &ov->n_values);
     return 0;
 }
@@ -410,15 +405,15 @@ static int parse_variant(json_t *o, struct vx_variant *v, const char *path,
     w = json_object_get(o, "weight");
     if (json_is_number(w))
         v->weight = json_number_value(w);
-    else if (json_is_string(w) && !vx_js_number(json_string_value(w),
-                                                &v->weight))
-        v->weight = 0;
+    else if (!json_is_string(w) ||
+             !vx_js_number(json_string_value(w), &v->weight))
+        v->weight = 0; /* absent or not a number: never picked */
     v->weight_type = member_str(o, "weightType");
     v->stickiness = member_str(o, "stickiness");
     parse_payload(o, v);
 
     v->overrides = vx_calloc(json_array_size(arr) + 1, sizeof(*v->overrides));
-    json_array_foreach(arr, i, e) {
+    json_array_foreach (arr, i, e) {
         v->n_overrides++;
         rc = parse_override(e, &v->overrides[i],
                             subpath(sub, path, "overrides", i), err);
@@ -440,7 +435,7 @@ static int parse_variants(json_t *o, struct vx_variant **out, size_t *n,
     if ((rc = member_array(o, "variants", &arr, path, err)))
         return rc;
     *out = vx_calloc(json_array_size(arr) + 1, sizeof(**out));
-    json_array_foreach(arr, i, v) {
+    json_array_foreach (arr, i, v) {
         (*n)++;
         rc = parse_variant(v, &(*out)[i], subpath(sub, path, "variants", i),
                            err);
@@ -539,10 +534,9 @@ static int parse_params(json_t *o, struct vx_strategy *s, const char *path,
     if (!params || json_is_null(params))
         return 0;
     if (!json_is_object(params))
-        return vx_err_set(err, VX_EINVAL, path,
-                          "parameters must be an object");
+        return vx_err_set(err, VX_EINVAL, path, "parameters must be an object");
     s->params = vx_calloc(json_object_size(params) + 1, sizeof(*s->params));
-    json_object_foreach(params, key, v) {
+    json_object_foreach (params, key, v) {
         char *value = vx_json_scalar_str(v);
 
         if (!value)
@@ -554,8 +548,8 @@ static int parse_params(json_t *o, struct vx_strategy *s, const char *path,
 }
 
 /* Copy the segment ids of strategy object o into s. */
-static int parse_segment_ids(json_t *o, struct vx_strategy *s,
-                             const char *path, struct vx_err *err)
+static int parse_segment_ids(json_t *o, struct vx_strategy *s, const char *path,
+                             struct vx_err *err)
 {
     json_t *arr, *v;
     size_t i;
@@ -564,7 +558,7 @@ static int parse_segment_ids(json_t *o, struct vx_strategy *s,
     if ((rc = member_array(o, "segments", &arr, path, err)))
         return rc;
     s->segment_ids = vx_calloc(json_array_size(arr) + 1, sizeof(int64_t));
-    json_array_foreach(arr, i, v) {
+    json_array_foreach (arr, i, v) {
         if (!json_is_integer(v))
             return vx_err_set(err, VX_EINVAL, path,
                               "segment ids must be integers");
@@ -574,8 +568,8 @@ static int parse_segment_ids(json_t *o, struct vx_strategy *s,
 }
 
 /* Parse the strategy object o into s. */
-static int parse_strategy(json_t *o, struct vx_strategy *s,
-                          const char *path, struct vx_err *err)
+static int parse_strategy(json_t *o, struct vx_strategy *s, const char *path,
+                          struct vx_err *err)
 {
     int rc;
 
@@ -585,8 +579,8 @@ static int parse_strategy(json_t *o, struct vx_strategy *s,
     if (!s->name)
         return vx_err_set(err, VX_EINVAL, path, "strategy needs a name");
     if ((rc = parse_params(o, s, path, err)) ||
-        (rc = parse_constraints(o, &s->constraints, &s->n_constraints,
-                                path, err)) ||
+        (rc = parse_constraints(o, &s->constraints, &s->n_constraints, path,
+                                err)) ||
         (rc = parse_segment_ids(o, s, path, err)) ||
         (rc = parse_variants(o, &s->variants, &s->n_variants, path, err)))
         return rc;
@@ -594,8 +588,8 @@ static int parse_strategy(json_t *o, struct vx_strategy *s,
     return 0;
 }
 
-const char *vx_strategy_param(const struct vx_strategy *s,
-                              const char *name)
+/* Search the parameters in order. */
+const char *vx_strategy_param(const struct vx_strategy *s, const char *name)
 {
     for (size_t i = 0; i < s->n_params; i++)
         if (!strcmp(s->params[i].name, name))
@@ -617,8 +611,7 @@ static int parse_dependency(json_t *o, struct vx_dependency *d,
         return rc;
     d->feature = member_str(o, "feature");
     if (!d->feature)
-        return vx_err_set(err, VX_EINVAL, path,
-                          "dependency needs a feature");
+        return vx_err_set(err, VX_EINVAL, path, "dependency needs a feature");
     enabled = json_object_get(o, "enabled");
     d->enabled = !json_is_false(enabled);
     str_array(arr, &d->variants, &d->n_variants);
@@ -626,8 +619,8 @@ static int parse_dependency(json_t *o, struct vx_dependency *d,
 }
 
 /* Parse the strategies of feature object o into f. */
-static int parse_strategies(json_t *o, struct vx_feature *f,
-                            const char *path, struct vx_err *err)
+static int parse_strategies(json_t *o, struct vx_feature *f, const char *path,
+                            struct vx_err *err)
 {
     char sub[PATH_MAX_LEN];
     json_t *arr, *v;
@@ -636,9 +629,8 @@ static int parse_strategies(json_t *o, struct vx_feature *f,
 
     if ((rc = member_array(o, "strategies", &arr, path, err)))
         return rc;
-    f->strategies = vx_calloc(json_array_size(arr) + 1,
-                              sizeof(*f->strategies));
-    json_array_foreach(arr, i, v) {
+    f->strategies = vx_calloc(json_array_size(arr) + 1, sizeof(*f->strategies));
+    json_array_foreach (arr, i, v) {
         f->n_strategies++;
         rc = parse_strategy(v, &f->strategies[i],
                             subpath(sub, path, "strategies", i), err);
@@ -649,8 +641,8 @@ static int parse_strategies(json_t *o, struct vx_feature *f,
 }
 
 /* Parse the dependencies of feature object o into f. */
-static int parse_dependencies(json_t *o, struct vx_feature *f,
-                              const char *path, struct vx_err *err)
+static int parse_dependencies(json_t *o, struct vx_feature *f, const char *path,
+                              struct vx_err *err)
 {
     char sub[PATH_MAX_LEN];
     json_t *arr, *v;
@@ -659,9 +651,9 @@ static int parse_dependencies(json_t *o, struct vx_feature *f,
 
     if ((rc = member_array(o, "dependencies", &arr, path, err)))
         return rc;
-    f->dependencies = vx_calloc(json_array_size(arr) + 1,
-                                sizeof(*f->dependencies));
-    json_array_foreach(arr, i, v) {
+    f->dependencies =
+        vx_calloc(json_array_size(arr) + 1, sizeof(*f->dependencies));
+    json_array_foreach (arr, i, v) {
         f->n_dependencies++;
         rc = parse_dependency(v, &f->dependencies[i],
                               subpath(sub, path, "dependencies", i), err);
@@ -680,8 +672,7 @@ static int parse_feature(json_t *o, struct vx_feature *f, const char *path,
     if ((rc = want_object(o, path, err)))
         return rc;
     if (!json_is_string(json_object_get(o, "name")))
-        return vx_err_set(err, VX_EINVAL, path,
-                          "feature needs a name");
+        return vx_err_set(err, VX_EINVAL, path, "feature needs a name");
     f->name = member_str(o, "name");
     f->type = member_str(o, "type");
     f->project = member_str(o, "project");
@@ -704,12 +695,10 @@ static int parse_segment(json_t *o, struct vx_segment *g, const char *path,
     if ((rc = want_object(o, path, err)))
         return rc;
     if (!json_is_integer(json_object_get(o, "id")))
-        return vx_err_set(err, VX_EINVAL, path,
-                          "segment needs an integer id");
+        return vx_err_set(err, VX_EINVAL, path, "segment needs an integer id");
     g->id = json_integer_value(json_object_get(o, "id"));
     g->name = member_str(o, "name");
-    return parse_constraints(o, &g->constraints, &g->n_constraints, path,
-                             err);
+    return parse_constraints(o, &g->constraints, &g->n_constraints, path, err);
 }
 
 /* ---- the flag set ----------------------------------------------------- */
@@ -741,8 +730,7 @@ static void link_flagset(struct vx_flagset *fs)
     fs->by_name = vx_calloc(fs->n_features + 1, sizeof(*fs->by_name));
     for (size_t i = 0; i < fs->n_features; i++)
         fs->by_name[i] = &fs->features[i];
-    qsort(fs->by_name, fs->n_features, sizeof(*fs->by_name),
-          cmp_feature_ptr);
+    qsort(fs->by_name, fs->n_features, sizeof(*fs->by_name), cmp_feature_ptr);
     fs->by_id = vx_calloc(fs->n_segments + 1, sizeof(*fs->by_id));
     for (size_t i = 0; i < fs->n_segments; i++)
         fs->by_id[i] = &fs->segments[i];
@@ -779,27 +767,28 @@ static int parse_flagset(json_t *root, struct vx_flagset *fs,
         (rc = member_array(root, "segments", &segments, "", err)))
         return rc;
 
-    fs->features = vx_calloc(json_array_size(features) + 1,
-                             sizeof(*fs->features));
-    json_array_foreach(features, i, v) {
+    fs->features =
+        vx_calloc(json_array_size(features) + 1, sizeof(*fs->features));
+    json_array_foreach (features, i, v) {
         fs->n_features++;
-        rc = parse_feature(v, &fs->features[i],
-                           subpath(sub, "", "features", i), err);
+        rc = parse_feature(v, &fs->features[i], subpath(sub, "", "features", i),
+                           err);
         if (rc)
             return rc;
     }
-    fs->segments = vx_calloc(json_array_size(segments) + 1,
-                             sizeof(*fs->segments));
-    json_array_foreach(segments, i, v) {
+    fs->segments =
+        vx_calloc(json_array_size(segments) + 1, sizeof(*fs->segments));
+    json_array_foreach (segments, i, v) {
         fs->n_segments++;
-        rc = parse_segment(v, &fs->segments[i],
-                           subpath(sub, "", "segments", i), err);
+        rc = parse_segment(v, &fs->segments[i], subpath(sub, "", "segments", i),
+                           err);
         if (rc)
             return rc;
     }
     return 0;
 }
 
+/* Parse root, then link segments, parents and indexes. */
 int vx_flagset_from_json(json_t *root, struct vx_flagset **out,
                          struct vx_err *err)
 {
@@ -817,6 +806,7 @@ int vx_flagset_from_json(json_t *root, struct vx_flagset **out,
     return 0;
 }
 
+/* Binary search of the name index. */
 const struct vx_feature *vx_flagset_feature(const struct vx_flagset *fs,
                                             const char *name)
 {
@@ -836,6 +826,7 @@ const struct vx_feature *vx_flagset_feature(const struct vx_flagset *fs,
     return NULL;
 }
 
+/* Binary search of the id index. */
 const struct vx_segment *vx_flagset_segment(const struct vx_flagset *fs,
                                             int64_t id)
 {

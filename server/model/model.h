@@ -55,23 +55,23 @@ struct vx_constraint {
     char *context_name;
     char *operator_name; /* as received */
     enum vx_op op;
-    char **values;       /* as received, numbers written as strings */
+    char **values; /* as received, numbers written as strings */
     size_t n_values;
-    char *value;         /* the single operand, or NULL */
+    char *value; /* the single operand, or NULL */
     bool inverted;
     bool case_insensitive;
 
     /* Compiled once when the flag set is built. */
-    char **clean;        /* values without "" and surrounding spaces,
-                            lower-cased for case-insensitive STR_ */
+    char **clean; /* values without "" and surrounding spaces,
+                     lower-cased for case-insensitive STR_ */
     size_t n_clean;
-    bool num_ok;         /* value is a number (NUM_) */
+    bool num_ok; /* value is a number (NUM_) */
     double num;
-    bool date_ok;        /* value is a time (DATE_) */
+    bool date_ok; /* value is a time (DATE_) */
     int64_t date_ms;
-    bool semver_ok;      /* value is a version (SEMVER_) */
+    bool semver_ok; /* value is a version (SEMVER_) */
     struct vx_semver semver;
-    regex_t *regex;      /* REGEX, NULL when refused or invalid */
+    regex_t *regex;             /* REGEX, NULL when refused or invalid */
     struct vx_ip_range *ranges; /* IN_CIDR, one per clean value */
 };
 
@@ -130,18 +130,18 @@ struct vx_strategy {
 
     /* Compiled once when the flag set is built. */
     const struct vx_segment **segments; /* NULL for an unknown id */
-    const char *group_id;   /* parameter groupId or NULL */
-    const char *stickiness; /* parameter stickiness or NULL */
-    bool percent_ok;        /* rollout / percentage is a number */
+    const char *group_id;               /* parameter groupId or NULL */
+    const char *stickiness;             /* parameter stickiness or NULL */
+    bool percent_ok;                    /* rollout / percentage is a number */
     double percent;
-    char **list;            /* userIds, IPs or hostNames, split */
+    char **list; /* userIds, IPs or hostNames, split */
     size_t n_list;
     struct vx_ip_range *ranges; /* remoteAddress: IPv4 parse of list */
 };
 
 struct vx_dependency {
     char *feature;
-    bool enabled;   /* false: the parent must be off */
+    bool enabled; /* false: the parent must be off */
     char **variants;
     size_t n_variants;
     const struct vx_feature *parent; /* NULL when not in the flag set */
@@ -200,8 +200,7 @@ const struct vx_segment *vx_flagset_segment(const struct vx_flagset *fs,
                                             int64_t id);
 
 /* The value of the strategy parameter name, or NULL. */
-const char *vx_strategy_param(const struct vx_strategy *s,
-                              const char *name);
+const char *vx_strategy_param(const struct vx_strategy *s, const char *name);
 
 /*
  * A JSON scalar as JavaScript's String() writes it: strings as they are,

@@ -3,6 +3,9 @@
  * before they are stored: the shape of each one, a known operator, and
  * an operand that the operator can read (a number, a date or a semantic
  * version). Stateless; no store access.
+ *
+ * NEEDSWORK: context names and values are not checked against the
+ * context fields and their legal values, as Unleash does.
  */
 #ifndef VX_OPS_CONSTRAINTS_H
 #define VX_OPS_CONSTRAINTS_H

@@ -16,6 +16,7 @@
 #include "eval/variants.h"
 #include "handlers/validate.h"
 #include "ops/constraints.h"
+#include "store/features.h"
 #include "store/projects.h"
 #include "store/segments.h"
 #include "store/strategies.h"
@@ -23,8 +24,8 @@
 #include "vx_alloc.h"
 
 static const char *const weight_types[] = {"variable", "fix", NULL};
-static const char *const payload_types[] = {"json", "csv", "string",
-                                            "number", NULL};
+static const char *const payload_types[] = {"json", "csv", "string", "number",
+                                            NULL};
 
 /* The flag feature of project, live; VX_ENOTFOUND otherwise. */
 static int flag_check(struct vx_store *st, const char *project,
@@ -34,10 +35,9 @@ static int flag_check(struct vx_store *st, const char *project,
     int rc = vx_store_project_exists(st, project, err);
 
     if (rc == VX_OK)
-        rc = vx_store_strategy_flag_get(st, feature, &flag, err);
+        rc = vx_store_feature_row(st, feature, &flag, err);
     if (rc == VX_OK &&
-        strcmp(json_string_value(json_object_get(flag, "project")),
-               project))
+        strcmp(json_string_value(json_object_get(flag, "project")), project))
         rc = VX_ENOTFOUND;
     if (rc == VX_ENOTFOUND)
         rc = vx_err_set(err, rc, NULL,
@@ -46,8 +46,7 @@ static int flag_check(struct vx_store *st, const char *project,
                         feature, project);
     else if (rc == VX_OK && json_is_true(json_object_get(flag, "archived")))
         rc = vx_err_set(err, VX_ENOTFOUND, NULL,
-                        "flag \"%s\" is archived: revive it first",
-                        feature);
+                        "flag \"%s\" is archived: revive it first", feature);
     json_decref(flag);
     return rc;
 }
@@ -65,11 +64,11 @@ int vx_op_flag_env_check(struct vx_store *st, const char *project,
 
 /* Record a change to feature: bump its version, touch flags, audit. */
 static int changed(struct vx_store *st, const struct vx_actor *who,
-                   const char *type, const char *project,
-                   const char *feature, const char *env, json_t *pre,
-                   json_t *post, struct vx_err *err)
+                   const char *type, const char *project, const char *feature,
+                   const char *env, json_t *pre, json_t *post,
+                   struct vx_err *err)
 {
-    int rc = vx_store_strategy_flag_bump(st, feature, err);
+    int rc = vx_store_feature_bump(st, feature, err);
 
     vx_store_touch_flags(st);
     if (rc == VX_OK)
@@ -122,7 +121,7 @@ static int all_strings(json_t *a)
 
     if (!json_is_array(a))
         return 0;
-    json_array_foreach(a, i, v) {
+    json_array_foreach (a, i, v) {
         if (!json_is_string(v))
             return 0;
     }
@@ -144,7 +143,7 @@ static int check_overrides(json_t *in, const char *base, json_t **out,
     if (!json_is_array(in))
         return vx_err_set(err, VX_EINVAL, where, "`%s` must be an array",
                           where);
-    json_array_foreach(in, i, o) {
+    json_array_foreach (in, i, o) {
         json_t *name = json_object_get(o, "contextName");
         json_t *values = json_object_get(o, "values");
 
@@ -155,17 +154,15 @@ static int check_overrides(json_t *in, const char *base, json_t **out,
                               "values: an array of strings}",
                               where);
         }
-        json_array_append_new(*out,
-                              json_pack("{s:O, s:O}", "contextName", name,
-                                        "values", values));
+        json_array_append_new(*out, json_pack("{s:O, s:O}", "contextName", name,
+                                              "values", values));
     }
     return VX_OK;
 }
 
 /* Check variant v, number i of the list at path, into *out. */
 static int check_variant(json_t *v, size_t i, int with_overrides,
-                         const char *path, json_t **out,
-                         struct vx_err *err)
+                         const char *path, json_t **out, struct vx_err *err)
 {
     const char *name = NULL, *type = "variable", *stick = "default";
     json_t *p = json_object_get(v, "payload");
@@ -177,14 +174,12 @@ static int check_variant(json_t *v, size_t i, int with_overrides,
     *out = NULL;
     snprintf(base, sizeof(base), "%s/%zu", path, i);
     if (!json_is_object(v))
-        return vx_err_set(err, VX_EINVAL, base, "`%s` must be an object",
-                          base);
+        return vx_err_set(err, VX_EINVAL, base, "`%s` must be an object", base);
     rc = vx_v_string(v, "name", VX_REQUIRED, 100, &name, err);
     if (rc == VX_OK && !name[0])
         rc = vx_err_set(err, VX_EINVAL, NULL, "a variant needs a name");
     if (rc == VX_OK)
-        rc = vx_v_enum(v, "weightType", VX_OPTIONAL, weight_types, &type,
-                       err);
+        rc = vx_v_enum(v, "weightType", VX_OPTIONAL, weight_types, &type, err);
     if (rc == VX_OK && !type)
         type = "variable";
     if (rc == VX_OK)
@@ -204,16 +199,15 @@ static int check_variant(json_t *v, size_t i, int with_overrides,
 
     if (p && !json_is_null(p) && (rc = check_payload(p, base, &payload, err)))
         return rc;
-    if (with_overrides &&
-        (rc = check_overrides(json_object_get(v, "overrides"), base,
-                              &overrides, err))) {
+    if (with_overrides && (rc = check_overrides(json_object_get(v, "overrides"),
+                                                base, &overrides, err))) {
         json_decref(payload);
         json_decref(overrides);
         return rc;
     }
-    *out = json_pack("{s:s, s:I, s:s, s:s}", "name", name, "weight",
-                     (json_int_t)weight, "weightType", type, "stickiness",
-                     stick);
+    *out =
+        json_pack("{s:s, s:I, s:s, s:s}", "name", name, "weight",
+                  (json_int_t)weight, "weightType", type, "stickiness", stick);
     if (payload)
         json_object_set_new(*out, "payload", payload);
     if (with_overrides)
@@ -228,8 +222,7 @@ static int check_unique(json_t *list, const char *path, struct vx_err *err)
 
     for (size_t i = 0; i < n; i++) {
         const char *a =
-            json_string_value(json_object_get(json_array_get(list, i),
-                                              "name"));
+            json_string_value(json_object_get(json_array_get(list, i), "name"));
 
         for (size_t j = i + 1; j < n; j++) {
             json_t *b = json_object_get(json_array_get(list, j), "name");
@@ -257,7 +250,7 @@ int vx_op_variants_check(json_t *in, int with_overrides, const char *path,
         rc = vx_err_set(err, VX_EINVAL, path,
                         "`%s` must be an array of variants", path);
     if (rc == VX_OK && json_is_array(in)) {
-        json_array_foreach(in, i, v) {
+        json_array_foreach (in, i, v) {
             if ((rc = check_variant(v, i, with_overrides, path, &one, err)))
                 break;
             json_array_append_new(list, one);
@@ -282,8 +275,42 @@ int vx_op_variants_check(json_t *in, int with_overrides, const char *path,
 /* ---- strategies ---- */
 
 /*
+ * Check flexibleRollout's rollout in params (0..100, 100 when absent)
+ * and default its stickiness and groupId.
+ */
+static int rollout_defaults(json_t *params, const char *feature,
+                            struct vx_err *err)
+{
+    const char *r = json_string_value(json_object_get(params, "rollout"));
+    const char *v;
+    char *end = NULL;
+    long pct;
+
+    if (!r)
+        json_object_set_new(params, "rollout", json_string("100"));
+    errno = 0;
+    pct = r ? strtol(r, &end, 10) : 100;
+    if (r && (!r[0] || *end || errno || pct < 0 || pct > 100))
+        return vx_err_set(err, VX_EINVAL, "/body/parameters/rollout",
+                          "`/body/parameters/rollout` must be a whole "
+                          "number from 0 to 100; got \"%s\"",
+                          r);
+    v = json_string_value(json_object_get(params, "stickiness"));
+    if (!v || !v[0])
+        json_object_set_new(params, "stickiness", json_string("default"));
+    v = json_string_value(json_object_get(params, "groupId"));
+    if (!v || !v[0])
+        json_object_set_new(params, "groupId", json_string(feature));
+    return VX_OK;
+}
+
+/*
  * Check parameter values (strings; numbers become strings) of body into
  * a new object, and fill in flexibleRollout's defaults.
+ *
+ * NEEDSWORK: parameters are not checked against the strategy's own
+ * definition (required ones, list and percentage types of custom
+ * strategies); only flexibleRollout's rollout is range-checked.
  */
 static int check_parameters(json_t *body, const char *strategy,
                             const char *feature, json_t **out,
@@ -297,7 +324,7 @@ static int check_parameters(json_t *body, const char *strategy,
     *out = json_object();
     if (rc)
         return rc;
-    json_object_foreach(in, key, v) {
+    json_object_foreach (in, key, v) {
         snprintf(where, sizeof(where), "/body/parameters/%s", key);
         if (vx_constraint_string(v, &s))
             return vx_err_set(err, VX_EINVAL, where,
@@ -305,35 +332,14 @@ static int check_parameters(json_t *body, const char *strategy,
         json_object_set_new(*out, key, json_string(s));
         free(s);
     }
-    if (strcmp(strategy, "flexibleRollout"))
-        return VX_OK;
-
-    const char *r = json_string_value(json_object_get(*out, "rollout"));
-    char *end = NULL;
-    long pct;
-
-    if (!r)
-        json_object_set_new(*out, "rollout", json_string("100"));
-    errno = 0;
-    pct = r ? strtol(r, &end, 10) : 100;
-    if (r && (!r[0] || *end || errno || pct < 0 || pct > 100))
-        return vx_err_set(err, VX_EINVAL, "/body/parameters/rollout",
-                          "`/body/parameters/rollout` must be a whole "
-                          "number from 0 to 100; got \"%s\"",
-                          r);
-    key = json_string_value(json_object_get(*out, "stickiness"));
-    if (!key || !key[0])
-        json_object_set_new(*out, "stickiness", json_string("default"));
-    key = json_string_value(json_object_get(*out, "groupId"));
-    if (!key || !key[0])
-        json_object_set_new(*out, "groupId", json_string(feature));
-    return VX_OK;
+    return strcmp(strategy, "flexibleRollout")
+               ? VX_OK
+               : rollout_defaults(*out, feature, err);
 }
 
 /* Check the segment ids of body (they exist and may serve project). */
 static int check_segments(struct vx_store *st, json_t *body,
-                          const char *project, json_t **out,
-                          struct vx_err *err)
+                          const char *project, json_t **out, struct vx_err *err)
 {
     json_t *in = NULL, *id, *seg = NULL;
     char where[64];
@@ -341,7 +347,7 @@ static int check_segments(struct vx_store *st, json_t *body,
     int rc = vx_v_array(body, "segments", VX_OPTIONAL, &in, err);
 
     *out = json_array();
-    json_array_foreach(in, i, id) {
+    json_array_foreach (in, i, id) {
         const char *scope;
 
         if (rc)
@@ -349,8 +355,7 @@ static int check_segments(struct vx_store *st, json_t *body,
         snprintf(where, sizeof(where), "/body/segments/%zu", i);
         if (!json_is_integer(id))
             return vx_err_set(err, VX_EINVAL, where,
-                              "`%s` must be a segment id (an integer)",
-                              where);
+                              "`%s` must be a segment id (an integer)", where);
         rc = vx_store_segment_get(st, json_integer_value(id), &seg, err);
         if (rc == VX_ENOTFOUND)
             return vx_err_set(err, VX_EINVAL, where,
@@ -361,8 +366,7 @@ static int check_segments(struct vx_store *st, json_t *body,
             rc = vx_err_set(err, VX_EINVAL, where,
                             "segment %lld belongs to project \"%s\" and "
                             "cannot be used in project \"%s\"",
-                            (long long)json_integer_value(id), scope,
-                            project);
+                            (long long)json_integer_value(id), scope, project);
         json_decref(seg);
         seg = NULL;
         if (rc == VX_OK)
@@ -398,8 +402,7 @@ static int check_strategy(struct vx_store *st, const char *project,
     if (rc == VX_OK)
         rc = vx_v_bool(body, "disabled", VX_OPTIONAL, &disabled, err);
     if (rc == VX_OK)
-        rc = vx_v_int(body, "sortOrder", VX_OPTIONAL, 0, INT32_MAX, &sort,
-                      err);
+        rc = vx_v_int(body, "sortOrder", VX_OPTIONAL, 0, INT32_MAX, &sort, err);
     if (rc == VX_OK)
         rc = check_parameters(body, name, feature, &params, err);
     if (rc == VX_OK)
@@ -411,11 +414,10 @@ static int check_strategy(struct vx_store *st, const char *project,
         rc = vx_op_variants_check(json_object_get(body, "variants"), 0,
                                   "/body/variants", &vars, err);
     if (rc == VX_OK)
-        *out = json_pack("{s:s, s:s?, s:b, s:O, s:O, s:O, s:O, s:I}",
-                         "name", name, "title", title, "disabled", disabled,
-                         "parameters", params, "constraints", cons,
-                         "variants", vars, "segments", segs, "sortOrder",
-                         (json_int_t)sort);
+        *out = json_pack("{s:s, s:s?, s:b, s:O, s:O, s:O, s:O, s:I}", "name",
+                         name, "title", title, "disabled", disabled,
+                         "parameters", params, "constraints", cons, "variants",
+                         vars, "segments", segs, "sortOrder", (json_int_t)sort);
     json_decref(params);
     json_decref(cons);
     json_decref(segs);
@@ -480,8 +482,8 @@ int vx_op_strategy_update(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_strategy_get(st, feature, env, id, &post, err);
     if (rc == VX_OK)
-        rc = changed(st, who, "feature-strategy-update", project, feature,
-                     env, pre, post, err);
+        rc = changed(st, who, "feature-strategy-update", project, feature, env,
+                     pre, post, err);
 out:
     json_decref(pre);
     json_decref(s);
@@ -494,8 +496,7 @@ out:
 
 int vx_op_strategy_delete(struct vx_store *st, const struct vx_actor *who,
                           const char *project, const char *feature,
-                          const char *env, const char *id,
-                          struct vx_err *err)
+                          const char *env, const char *id, struct vx_err *err)
 {
     json_t *pre = NULL;
     int rc = vx_op_flag_env_check(st, project, feature, env, err);
@@ -505,16 +506,15 @@ int vx_op_strategy_delete(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_strategy_delete(st, id, err);
     if (rc == VX_OK)
-        rc = changed(st, who, "feature-strategy-remove", project, feature,
-                     env, pre, NULL, err);
+        rc = changed(st, who, "feature-strategy-remove", project, feature, env,
+                     pre, NULL, err);
     json_decref(pre);
     return rc;
 }
 
 /* Apply one {id, sortOrder} entry i of a reorder. */
 static int reorder_one(struct vx_store *st, const char *feature,
-                       const char *env, json_t *e, size_t i,
-                       struct vx_err *err)
+                       const char *env, json_t *e, size_t i, struct vx_err *err)
 {
     const char *id = NULL;
     int64_t sort = 0;
@@ -525,8 +525,7 @@ static int reorder_one(struct vx_store *st, const char *feature,
     if (json_is_object(e))
         rc = vx_v_string(e, "id", VX_REQUIRED, 100, &id, err);
     if (rc == VX_OK)
-        rc = vx_v_int(e, "sortOrder", VX_REQUIRED, 0, INT32_MAX, &sort,
-                      err);
+        rc = vx_v_int(e, "sortOrder", VX_REQUIRED, 0, INT32_MAX, &sort, err);
     if (rc)
         return vx_err_set(err, VX_EINVAL, where,
                           "`%s` must be {id: a strategy id, sortOrder: a "
@@ -543,8 +542,7 @@ static int reorder_one(struct vx_store *st, const char *feature,
 
 int vx_op_strategy_reorder(struct vx_store *st, const struct vx_actor *who,
                            const char *project, const char *feature,
-                           const char *env, json_t *order,
-                           struct vx_err *err)
+                           const char *env, json_t *order, struct vx_err *err)
 {
     json_t *pre = NULL, *post = NULL, *e;
     size_t i;
@@ -555,7 +553,7 @@ int vx_op_strategy_reorder(struct vx_store *st, const struct vx_actor *who,
                         "the body must be an array of {id, sortOrder}");
     if (rc == VX_OK)
         rc = vx_store_strategies_list(st, feature, env, &pre, err);
-    json_array_foreach(order, i, e) {
+    json_array_foreach (order, i, e) {
         if (rc)
             break;
         rc = reorder_one(st, feature, env, e, i, err);
@@ -563,8 +561,8 @@ int vx_op_strategy_reorder(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_strategies_list(st, feature, env, &post, err);
     if (rc == VX_OK)
-        rc = changed(st, who, "strategy-order-changed", project, feature,
-                     env, pre, post, err);
+        rc = changed(st, who, "strategy-order-changed", project, feature, env,
+                     pre, post, err);
     json_decref(pre);
     json_decref(post);
     return rc;
@@ -588,8 +586,8 @@ int vx_op_variants_set(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_fenv_variants_set(st, feature, env, list, err);
     if (rc == VX_OK)
-        rc = changed(st, who, "feature-environment-variants-updated",
-                     project, feature, env, pre, list, err);
+        rc = changed(st, who, "feature-environment-variants-updated", project,
+                     feature, env, pre, list, err);
     json_decref(pre);
     if (rc == VX_OK)
         *out = list;
@@ -600,9 +598,13 @@ int vx_op_variants_set(struct vx_store *st, const struct vx_actor *who,
 
 /* ---- dependencies ---- */
 
-/* Check the variant names a dependency asks of its parent. */
-static int check_dep_variants(json_t *body, json_t **out,
-                              struct vx_err *err)
+/*
+ * Check the variant names a dependency asks of its parent.
+ *
+ * NEEDSWORK: the names are not checked against the parent's variants,
+ * which differ per environment; a misspelt name silently never matches.
+ */
+static int check_dep_variants(json_t *body, json_t **out, struct vx_err *err)
 {
     json_t *in = NULL, *v;
     size_t i;
@@ -611,7 +613,7 @@ static int check_dep_variants(json_t *body, json_t **out,
     *out = NULL;
     if (rc)
         return rc;
-    json_array_foreach(in, i, v) {
+    json_array_foreach (in, i, v) {
         if (json_is_string(v) && json_string_length(v) > 0)
             continue;
         return vx_err_set(err, VX_EINVAL, "/body/variants",
@@ -634,11 +636,10 @@ static int check_parent(struct vx_store *st, const char *project,
     if (!strcmp(child, parent))
         return vx_err_set(err, VX_EINVAL, "/body/feature",
                           "a flag cannot depend on itself");
-    rc = vx_store_strategy_flag_get(st, parent, &flag, err);
+    rc = vx_store_feature_row(st, parent, &flag, err);
     if (rc == VX_ENOTFOUND ||
         (rc == VX_OK &&
-         strcmp(json_string_value(json_object_get(flag, "project")),
-                project)))
+         strcmp(json_string_value(json_object_get(flag, "project")), project)))
         rc = vx_err_set(err, VX_EINVAL, "/body/feature",
                         "there is no flag \"%s\" in project \"%s\"; a "
                         "parent must be in the same project as its child",
@@ -675,17 +676,16 @@ static json_t *find_dep(json_t *parents, const char *parent)
     size_t i;
     json_t *d;
 
-    json_array_foreach(parents, i, d) {
-        if (!strcmp(json_string_value(json_object_get(d, "feature")),
-                    parent))
+    json_array_foreach (parents, i, d) {
+        if (!strcmp(json_string_value(json_object_get(d, "feature")), parent))
             return json_incref(d);
     }
     return NULL;
 }
 
 int vx_op_dependency_add(struct vx_store *st, const struct vx_actor *who,
-                         const char *project, const char *child,
-                         json_t *body, struct vx_err *err)
+                         const char *project, const char *child, json_t *body,
+                         struct vx_err *err)
 {
     json_t *vars = NULL, *parents = NULL, *pre = NULL, *post = NULL;
     const char *parent = NULL;
@@ -709,8 +709,8 @@ int vx_op_dependency_add(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK) {
         post = json_pack("{s:s, s:b, s:O}", "feature", parent, "enabled",
                          enabled, "variants", vars);
-        rc = changed(st, who, "feature-dependency-added", project, child,
-                     NULL, pre, post, err);
+        rc = changed(st, who, "feature-dependency-added", project, child, NULL,
+                     pre, post, err);
     }
     json_decref(vars);
     json_decref(parents);
@@ -765,8 +765,7 @@ static int check_segment(struct vx_store *st, json_t *body,
         rc = vx_v_string(body, "description", VX_OPTIONAL, 1000,
                          &in->description, err);
     if (rc == VX_OK)
-        rc = vx_v_string(body, "project", VX_OPTIONAL, 100, &in->project,
-                         err);
+        rc = vx_v_string(body, "project", VX_OPTIONAL, 100, &in->project, err);
     if (rc == VX_OK && in->project &&
         vx_store_project_exists(st, in->project, err))
         rc = vx_err_set(err, VX_EINVAL, "/body/project",
@@ -774,8 +773,8 @@ static int check_segment(struct vx_store *st, json_t *body,
     if (rc == VX_OK)
         rc = vx_v_array(body, "constraints", VX_REQUIRED, &cons, err);
     if (rc == VX_OK)
-        rc = vx_constraints_check(cons, "/body/constraints",
-                                  &in->constraints, err);
+        rc = vx_constraints_check(cons, "/body/constraints", &in->constraints,
+                                  err);
     return rc;
 }
 
@@ -785,8 +784,8 @@ static int bump_all(struct vx_store *st, json_t *flags, struct vx_err *err)
     size_t i;
     json_t *f;
 
-    json_array_foreach(flags, i, f) {
-        int rc = vx_store_strategy_flag_bump(
+    json_array_foreach (flags, i, f) {
+        int rc = vx_store_feature_bump(
             st, json_string_value(json_object_get(f, "name")), err);
 
         if (rc)
@@ -796,15 +795,14 @@ static int bump_all(struct vx_store *st, json_t *flags, struct vx_err *err)
 }
 
 /* VX_ECONFLICT when a flag in flags is outside project (NULL: none is). */
-static int check_scope(json_t *flags, const char *project,
-                       struct vx_err *err)
+static int check_scope(json_t *flags, const char *project, struct vx_err *err)
 {
     size_t i;
     json_t *f;
 
     if (!project)
         return VX_OK;
-    json_array_foreach(flags, i, f) {
+    json_array_foreach (flags, i, f) {
         const char *p = json_string_value(json_object_get(f, "project"));
 
         if (strcmp(p, project))
@@ -826,14 +824,13 @@ int vx_op_segment_create(struct vx_store *st, const struct vx_actor *who,
     int rc = check_segment(st, body, &in, err);
 
     if (rc == VX_OK)
-        rc = vx_store_segment_insert(st, in.name, in.description,
-                                     in.project, in.constraints,
-                                     who->user_id, &id, err);
+        rc = vx_store_segment_insert(st, in.name, in.description, in.project,
+                                     in.constraints, who->user_id, &id, err);
     if (rc == VX_OK)
         rc = vx_store_segment_get(st, id, &post, err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, who, "segment-created", in.project, NULL,
-                            NULL, NULL, post, err);
+        rc = vx_store_event(st, who, "segment-created", in.project, NULL, NULL,
+                            NULL, post, err);
     if (rc == VX_OK) {
         vx_store_touch_flags(st);
         *out = post;
@@ -866,8 +863,8 @@ int vx_op_segment_update(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = bump_all(st, flags, err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, who, "segment-updated", in.project, NULL,
-                            NULL, pre, post, err);
+        rc = vx_store_event(st, who, "segment-updated", in.project, NULL, NULL,
+                            pre, post, err);
     if (rc == VX_OK) {
         vx_store_touch_flags(st);
         *out = post;
@@ -886,7 +883,7 @@ static void join_names(json_t *flags, struct vx_buf *b)
     size_t i;
     json_t *f;
 
-    json_array_foreach(flags, i, f) {
+    json_array_foreach (flags, i, f) {
         vx_buf_addf(b, "%s\"%s\"", i ? ", " : "",
                     json_string_value(json_object_get(f, "name")));
     }
@@ -912,10 +909,9 @@ int vx_op_segment_delete(struct vx_store *st, const struct vx_actor *who,
         rc = vx_store_segment_delete(st, id, err);
     if (rc == VX_OK) {
         vx_store_touch_flags(st);
-        rc = vx_store_event(
-            st, who, "segment-deleted",
-            json_string_value(json_object_get(pre, "project")), NULL, NULL,
-            pre, NULL, err);
+        rc = vx_store_event(st, who, "segment-deleted",
+                            json_string_value(json_object_get(pre, "project")),
+                            NULL, NULL, pre, NULL, err);
     }
     free(names.buf);
     json_decref(pre);

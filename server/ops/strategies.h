@@ -68,14 +68,12 @@ int vx_op_strategy_update(struct vx_store *st, const struct vx_actor *who,
 /* Delete strategy id. */
 int vx_op_strategy_delete(struct vx_store *st, const struct vx_actor *who,
                           const char *project, const char *feature,
-                          const char *env, const char *id,
-                          struct vx_err *err);
+                          const char *env, const char *id, struct vx_err *err);
 
 /* Set sort orders from order, an array of {id, sortOrder}. */
 int vx_op_strategy_reorder(struct vx_store *st, const struct vx_actor *who,
                            const char *project, const char *feature,
-                           const char *env, json_t *order,
-                           struct vx_err *err);
+                           const char *env, json_t *order, struct vx_err *err);
 
 /*
  * Replace the variants of feature in environment with the array
@@ -93,8 +91,8 @@ int vx_op_variants_set(struct vx_store *st, const struct vx_actor *who,
  * cannot be a parent, a parent cannot get parents (VX_ECONFLICT).
  */
 int vx_op_dependency_add(struct vx_store *st, const struct vx_actor *who,
-                         const char *project, const char *child,
-                         json_t *body, struct vx_err *err);
+                         const char *project, const char *child, json_t *body,
+                         struct vx_err *err);
 
 /*
  * Remove child's dependency on parent, or all of them when parent is

@@ -6,28 +6,26 @@
 #include "store/sql.h"
 #include "store/store.h"
 
-#define SEGMENT_COLUMNS                                                    \
-    "s.id, s.name, s.description, s.project,"                             \
-    " s.constraints AS \"constraints$json\", s.created_at AS createdAt,"  \
-    " (SELECT u.username FROM users u WHERE u.id = s.created_by)"         \
+#define SEGMENT_COLUMNS                                                        \
+    "s.id, s.name, s.description, s.project,"                                  \
+    " s.constraints AS \"constraints$json\", s.created_at AS createdAt,"       \
+    " (SELECT u.username FROM users u WHERE u.id = s.created_by)"              \
     " AS createdBy"
 
 int vx_store_segments_list(struct vx_store *st, json_t **out,
                            struct vx_err *err)
 {
-    return vx_sql_rows(st, err, out,
-                       "SELECT " SEGMENT_COLUMNS
-                       " FROM segments s ORDER BY s.id",
-                       "");
+    return vx_sql_rows(
+        st, err, out,
+        "SELECT " SEGMENT_COLUMNS " FROM segments s ORDER BY s.id", "");
 }
 
 int vx_store_segment_get(struct vx_store *st, int64_t id, json_t **out,
                          struct vx_err *err)
 {
-    int rc = vx_sql_row(st, err, out,
-                        "SELECT " SEGMENT_COLUMNS
-                        " FROM segments s WHERE s.id = ?",
-                        "i", id);
+    int rc = vx_sql_row(
+        st, err, out,
+        "SELECT " SEGMENT_COLUMNS " FROM segments s WHERE s.id = ?", "i", id);
 
     if (rc == VX_ENOTFOUND)
         return vx_err_set(err, rc, NULL, "there is no segment with id %lld",
@@ -59,23 +57,22 @@ int vx_store_segment_insert(struct vx_store *st, const char *name,
                     "INSERT INTO segments (name, description, project,"
                     " constraints, created_at, created_by)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    "sssjsi", name, description ? description : "",
-                    project, constraints, now, created_by);
+                    "sssjsi", name, description ? description : "", project,
+                    constraints, now, created_by);
     if (rc == VX_OK)
         *id = vx_sql_last_id(st);
     return name_conflict(rc, name, err);
 }
 
-int vx_store_segment_update(struct vx_store *st, int64_t id,
-                            const char *name, const char *description,
-                            const char *project, json_t *constraints,
-                            struct vx_err *err)
+int vx_store_segment_update(struct vx_store *st, int64_t id, const char *name,
+                            const char *description, const char *project,
+                            json_t *constraints, struct vx_err *err)
 {
     int rc = vx_sql_run(st, err,
                         "UPDATE segments SET name = ?, description = ?,"
                         " project = ?, constraints = ? WHERE id = ?",
-                        "sssji", name, description ? description : "",
-                        project, constraints, id);
+                        "sssji", name, description ? description : "", project,
+                        constraints, id);
 
     if (rc == VX_OK && vx_sql_changes(st) == 0)
         rc = vx_err_set(err, VX_ENOTFOUND, NULL,
@@ -83,11 +80,9 @@ int vx_store_segment_update(struct vx_store *st, int64_t id,
     return name_conflict(rc, name, err);
 }
 
-int vx_store_segment_delete(struct vx_store *st, int64_t id,
-                            struct vx_err *err)
+int vx_store_segment_delete(struct vx_store *st, int64_t id, struct vx_err *err)
 {
-    return vx_sql_run(st, err, "DELETE FROM segments WHERE id = ?", "i",
-                      id);
+    return vx_sql_run(st, err, "DELETE FROM segments WHERE id = ?", "i", id);
 }
 
 int vx_store_segment_flags(struct vx_store *st, int64_t id, json_t **out,

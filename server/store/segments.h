@@ -35,10 +35,9 @@ int vx_store_segment_insert(struct vx_store *st, const char *name,
                             int64_t *id, struct vx_err *err);
 
 /* Replace name, description, project and constraints of segment id. */
-int vx_store_segment_update(struct vx_store *st, int64_t id,
-                            const char *name, const char *description,
-                            const char *project, json_t *constraints,
-                            struct vx_err *err);
+int vx_store_segment_update(struct vx_store *st, int64_t id, const char *name,
+                            const char *description, const char *project,
+                            json_t *constraints, struct vx_err *err);
 
 /* Delete segment id (the caller checks it is unused). */
 int vx_store_segment_delete(struct vx_store *st, int64_t id,

@@ -7,46 +7,26 @@
 #include "store/sql.h"
 #include "store/store.h"
 
-#define STRATEGY_COLUMNS                                                    \
-    "id, name, title, disabled AS \"disabled$bool\","                      \
-    " parameters AS \"parameters$json\","                                  \
-    " constraints AS \"constraints$json\", variants AS \"variants$json\"," \
+#define STRATEGY_COLUMNS                                                       \
+    "id, name, title, disabled AS \"disabled$bool\","                          \
+    " parameters AS \"parameters$json\","                                      \
+    " constraints AS \"constraints$json\", variants AS \"variants$json\","     \
     " sort_order AS sortOrder"
 
-int vx_store_strategy_defined(struct vx_store *st, const char *name,
-                              int *yes, struct vx_err *err)
+int vx_store_strategy_defined(struct vx_store *st, const char *name, int *yes,
+                              struct vx_err *err)
 {
     int64_t n = 0;
-    int rc = vx_sql_int(st, err, &n,
-                        "SELECT count(*) FROM strategies WHERE name = ?",
-                        "s", name);
+    int rc =
+        vx_sql_int(st, err, &n,
+                   "SELECT count(*) FROM strategies WHERE name = ?", "s", name);
 
     *yes = n > 0;
     return rc;
 }
 
-int vx_store_strategy_flag_get(struct vx_store *st, const char *name,
-                               json_t **out, struct vx_err *err)
-{
-    return vx_sql_row(st, err, out,
-                      "SELECT name, project_id AS project,"
-                      " archived_at IS NOT NULL AS \"archived$bool\""
-                      " FROM features WHERE name = ?",
-                      "s", name);
-}
-
-int vx_store_strategy_flag_bump(struct vx_store *st, const char *name,
-                                struct vx_err *err)
-{
-    return vx_sql_run(st, err,
-                      "UPDATE features SET version = version + 1"
-                      " WHERE name = ?",
-                      "s", name);
-}
-
 /* Set "segments" of strategy s to the ids linked to it. */
-static int attach_segments(struct vx_store *st, json_t *s,
-                           struct vx_err *err)
+static int attach_segments(struct vx_store *st, json_t *s, struct vx_err *err)
 {
     json_t *rows = NULL, *ids = json_array(), *row;
     size_t i;
@@ -56,7 +36,7 @@ static int attach_segments(struct vx_store *st, json_t *s,
                          "s", json_string_value(json_object_get(s, "id")));
 
     if (rc == VX_OK)
-        json_array_foreach(rows, i, row)
+        json_array_foreach (rows, i, row)
             json_array_append(ids, json_object_get(row, "id"));
     json_object_set_new(s, "segments", ids);
     json_decref(rows);
@@ -70,15 +50,14 @@ int vx_store_strategies_list(struct vx_store *st, const char *feature,
     json_t *s;
     size_t i;
     int rc = vx_sql_rows(st, err, out,
-                         "SELECT " STRATEGY_COLUMNS
-                         " FROM feature_strategies"
+                         "SELECT " STRATEGY_COLUMNS " FROM feature_strategies"
                          " WHERE feature_name = ? AND environment = ?"
                          " ORDER BY sort_order, created_at, id",
                          "ss", feature, environment);
 
     if (rc)
         return rc;
-    json_array_foreach(*out, i, s) {
+    json_array_foreach (*out, i, s) {
         if ((rc = attach_segments(st, s, err)))
             break;
     }
@@ -90,8 +69,8 @@ int vx_store_strategies_list(struct vx_store *st, const char *feature,
 }
 
 int vx_store_strategy_get(struct vx_store *st, const char *feature,
-                          const char *environment, const char *id,
-                          json_t **out, struct vx_err *err)
+                          const char *environment, const char *id, json_t **out,
+                          struct vx_err *err)
 {
     int rc = vx_sql_row(st, err, out,
                         "SELECT " STRATEGY_COLUMNS
@@ -123,8 +102,8 @@ int vx_store_strategy_next_order(struct vx_store *st, const char *feature,
 }
 
 /* Replace the segment links of strategy id by the ids in segments. */
-static int link_segments(struct vx_store *st, const char *id,
-                         json_t *segments, struct vx_err *err)
+static int link_segments(struct vx_store *st, const char *id, json_t *segments,
+                         struct vx_err *err)
 {
     size_t i;
     json_t *seg;
@@ -132,7 +111,7 @@ static int link_segments(struct vx_store *st, const char *id,
                         "DELETE FROM strategy_segments WHERE strategy_id = ?",
                         "s", id);
 
-    json_array_foreach(segments, i, seg) {
+    json_array_foreach (segments, i, seg) {
         if (rc)
             break;
         rc = vx_sql_run(st, err,
@@ -174,8 +153,7 @@ int vx_store_strategy_insert(struct vx_store *st, const char *feature,
     return rc;
 }
 
-int vx_store_strategy_update(struct vx_store *st, json_t *s,
-                             struct vx_err *err)
+int vx_store_strategy_update(struct vx_store *st, json_t *s, struct vx_err *err)
 {
     const char *id = json_string_value(json_object_get(s, "id"));
     int rc = vx_sql_run(
@@ -183,9 +161,9 @@ int vx_store_strategy_update(struct vx_store *st, json_t *s,
         "UPDATE feature_strategies SET name = ?, title = ?, parameters = ?,"
         " constraints = ?, variants = ?, sort_order = ?, disabled = ?"
         " WHERE id = ?",
-        "ssjjjibs", json_string_value(json_object_get(s, "name")),
-        title_of(s), json_object_get(s, "parameters"),
-        json_object_get(s, "constraints"), json_object_get(s, "variants"),
+        "ssjjjibs", json_string_value(json_object_get(s, "name")), title_of(s),
+        json_object_get(s, "parameters"), json_object_get(s, "constraints"),
+        json_object_get(s, "variants"),
         (int64_t)json_integer_value(json_object_get(s, "sortOrder")),
         json_is_true(json_object_get(s, "disabled")), id);
 
@@ -205,9 +183,8 @@ int vx_store_strategy_delete(struct vx_store *st, const char *id,
                         "s", id);
 
     if (rc == VX_OK)
-        rc = vx_sql_run(st, err,
-                        "DELETE FROM feature_strategies WHERE id = ?", "s",
-                        id);
+        rc = vx_sql_run(st, err, "DELETE FROM feature_strategies WHERE id = ?",
+                        "s", id);
     return rc;
 }
 
@@ -269,8 +246,8 @@ int vx_store_fenv_variants_set(struct vx_store *st, const char *feature,
                       "ssj", feature, environment, variants);
 }
 
-int vx_store_deps_parents(struct vx_store *st, const char *child,
-                          json_t **out, struct vx_err *err)
+int vx_store_deps_parents(struct vx_store *st, const char *child, json_t **out,
+                          struct vx_err *err)
 {
     return vx_sql_rows(st, err, out,
                        "SELECT parent AS feature,"
@@ -284,8 +261,8 @@ int vx_store_deps_children_count(struct vx_store *st, const char *parent,
                                  int64_t *n, struct vx_err *err)
 {
     return vx_sql_int(st, err, n,
-                      "SELECT count(*) FROM dependencies WHERE parent = ?",
-                      "s", parent);
+                      "SELECT count(*) FROM dependencies WHERE parent = ?", "s",
+                      parent);
 }
 
 int vx_store_dep_upsert(struct vx_store *st, const char *child,
@@ -306,9 +283,8 @@ int vx_store_dep_delete(struct vx_store *st, const char *child,
                         const char *parent, struct vx_err *err)
 {
     if (!parent)
-        return vx_sql_run(st, err,
-                          "DELETE FROM dependencies WHERE child = ?", "s",
-                          child);
+        return vx_sql_run(st, err, "DELETE FROM dependencies WHERE child = ?",
+                          "s", child);
     return vx_sql_run(st, err,
                       "DELETE FROM dependencies WHERE child = ?"
                       " AND parent = ?",

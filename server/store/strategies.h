@@ -20,19 +20,8 @@
 struct vx_store;
 
 /* *yes = whether a strategy called name is defined (built-in or custom). */
-int vx_store_strategy_defined(struct vx_store *st, const char *name,
-                              int *yes, struct vx_err *err);
-
-/*
- * The flag called name as {name, project, archived}; VX_ENOTFOUND (err
- * untouched) when there is none.
- */
-int vx_store_strategy_flag_get(struct vx_store *st, const char *name,
-                               json_t **out, struct vx_err *err);
-
-/* Add one to the version of flag name (see features.version). */
-int vx_store_strategy_flag_bump(struct vx_store *st, const char *name,
-                                struct vx_err *err);
+int vx_store_strategy_defined(struct vx_store *st, const char *name, int *yes,
+                              struct vx_err *err);
 
 /* Strategies of feature in environment, in sort order. */
 int vx_store_strategies_list(struct vx_store *st, const char *feature,
@@ -41,8 +30,8 @@ int vx_store_strategies_list(struct vx_store *st, const char *feature,
 
 /* One strategy; VX_ENOTFOUND with a message if it is not there. */
 int vx_store_strategy_get(struct vx_store *st, const char *feature,
-                          const char *environment, const char *id,
-                          json_t **out, struct vx_err *err);
+                          const char *environment, const char *id, json_t **out,
+                          struct vx_err *err);
 
 /* One more than the highest sort order in use (0 when none). */
 int vx_store_strategy_next_order(struct vx_store *st, const char *feature,
@@ -81,8 +70,8 @@ int vx_store_fenv_variants_set(struct vx_store *st, const char *feature,
                                struct vx_err *err);
 
 /* The parents of child: [{feature, enabled, variants[]}], by name. */
-int vx_store_deps_parents(struct vx_store *st, const char *child,
-                          json_t **out, struct vx_err *err);
+int vx_store_deps_parents(struct vx_store *st, const char *child, json_t **out,
+                          struct vx_err *err);
 
 /* *n = how many flags depend on parent. */
 int vx_store_deps_children_count(struct vx_store *st, const char *parent,

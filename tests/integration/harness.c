@@ -98,6 +98,7 @@ int srv_stop(struct srv *s)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* SIGKILL skips the leak check; SIGTERM does not. */
 void srv_kill(struct srv *s)
 {
     if (s->pid <= 0)
@@ -112,6 +113,12 @@ void srv_cleanup(struct srv *s)
     char cmd[300];
 
     srv_stop(s);
+    /* Under `make asan` the server reports memory errors, undefined
+     * behaviour and leaks in its log: any of them fails the test. */
+    ck_assert_msg(srv_log_count(s, "Sanitizer") == 0 &&
+                      srv_log_count(s, "runtime error") == 0,
+                  "the server reported a sanitizer error; see %s/log",
+                  s->dir);
     if (getenv("VEXIL_KEEP_TEST_DIRS"))
         return;
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);

@@ -70,16 +70,16 @@ START_TEST(lookup_many_and_duplicates)
     json_t *root = json_pack("{s:[]}", "features");
     json_t *features = json_object_get(root, "features");
     struct vx_flagset *fs;
-    char name[16];
+    char name[32];
 
     for (int i = 0; i < 200; i++) {
         snprintf(name, sizeof(name), "flag-%03d", (i * 37) % 200);
-        json_array_append_new(features, json_pack("{s:s,s:b}", "name",
-                                                  name, "enabled", i % 2));
+        json_array_append_new(
+            features, json_pack("{s:s,s:b}", "name", name, "enabled", i % 2));
     }
-    json_array_append_new(features, json_pack("{s:s,s:b,s:s}", "name",
-                                              "flag-007", "enabled", 1,
-                                              "type", "later"));
+    json_array_append_new(features,
+                          json_pack("{s:s,s:b,s:s}", "name", "flag-007",
+                                    "enabled", 1, "type", "later"));
     ck_assert_int_eq(vx_flagset_from_json(root, &fs, NULL), 0);
     for (int i = 0; i < 200; i++) {
         snprintf(name, sizeof(name), "flag-%03d", i);
@@ -95,11 +95,11 @@ END_TEST
 
 START_TEST(parameters_become_strings)
 {
-    struct vx_flagset *fs = build(
-        "{\"features\":[{\"name\":\"f\",\"enabled\":true,\"strategies\":"
-        "[{\"name\":\"flexibleRollout\",\"parameters\":{\"rollout\":50,"
-        "\"groupId\":\"g\",\"stickiness\":\"userId\",\"ratio\":0.25,"
-        "\"big\":1e21,\"flag\":true,\"none\":null}}]}]}");
+    struct vx_flagset *fs =
+        build("{\"features\":[{\"name\":\"f\",\"enabled\":true,\"strategies\":"
+              "[{\"name\":\"flexibleRollout\",\"parameters\":{\"rollout\":50,"
+              "\"groupId\":\"g\",\"stickiness\":\"userId\",\"ratio\":0.25,"
+              "\"big\":1e21,\"flag\":true,\"none\":null}}]}]}");
     const struct vx_strategy *s = &vx_flagset_feature(fs, "f")->strategies[0];
 
     ck_assert_int_eq(s->kind, VX_STRATEGY_FLEXIBLE_ROLLOUT);
@@ -118,17 +118,17 @@ END_TEST
 
 START_TEST(strategy_kinds_and_lists)
 {
-    struct vx_flagset *fs = build(
-        "{\"features\":[{\"name\":\"f\",\"enabled\":true,\"strategies\":["
-        "{\"name\":\"userWithId\",\"parameters\":{\"userIds\":"
-        "\"a, b ,c\"}},"
-        "{\"name\":\"remoteAddress\",\"parameters\":{\"IPs\":"
-        "\"10.0.0.0/8, 2001:db8::1,bad\"}},"
-        "{\"name\":\"applicationHostname\",\"parameters\":{\"hostNames\":"
-        "\"Web-1,WEB-2\"}},"
-        "{\"name\":\"gradualRolloutRandom\",\"parameters\":"
-        "{\"percentage\":\"30\"}},"
-        "{\"name\":\"myCustom\"}]}]}");
+    struct vx_flagset *fs =
+        build("{\"features\":[{\"name\":\"f\",\"enabled\":true,\"strategies\":["
+              "{\"name\":\"userWithId\",\"parameters\":{\"userIds\":"
+              "\"a, b ,c\"}},"
+              "{\"name\":\"remoteAddress\",\"parameters\":{\"IPs\":"
+              "\"10.0.0.0/8, 2001:db8::1,bad\"}},"
+              "{\"name\":\"applicationHostname\",\"parameters\":{\"hostNames\":"
+              "\"Web-1,WEB-2\"}},"
+              "{\"name\":\"gradualRolloutRandom\",\"parameters\":"
+              "{\"percentage\":\"30\"}},"
+              "{\"name\":\"myCustom\"}]}]}");
     const struct vx_feature *f = vx_flagset_feature(fs, "f");
     const struct vx_strategy *s = f->strategies;
 
@@ -199,14 +199,14 @@ END_TEST
 
 START_TEST(variants_and_payloads)
 {
-    struct vx_flagset *fs = build(
-        "{\"features\":[{\"name\":\"f\",\"enabled\":true,\"variants\":["
-        "{\"name\":\"a\",\"weight\":600,\"weightType\":\"variable\","
-        "\"stickiness\":\"custom\",\"payload\":{\"type\":\"json\","
-        "\"value\":\"{\\\"k\\\":1}\"},\"overrides\":[{\"contextName\":"
-        "\"userId\",\"values\":[\"u1\",\"u2\"]}]},"
-        "{\"name\":\"b\",\"weight\":400,\"payload\":{\"type\":\"number\","
-        "\"value\":42}},{\"name\":\"c\",\"weight\":0}]}]}");
+    struct vx_flagset *fs =
+        build("{\"features\":[{\"name\":\"f\",\"enabled\":true,\"variants\":["
+              "{\"name\":\"a\",\"weight\":600,\"weightType\":\"variable\","
+              "\"stickiness\":\"custom\",\"payload\":{\"type\":\"json\","
+              "\"value\":\"{\\\"k\\\":1}\"},\"overrides\":[{\"contextName\":"
+              "\"userId\",\"values\":[\"u1\",\"u2\"]}]},"
+              "{\"name\":\"b\",\"weight\":400,\"payload\":{\"type\":\"number\","
+              "\"value\":42}},{\"name\":\"c\",\"weight\":0}]}]}");
     const struct vx_feature *f = vx_flagset_feature(fs, "f");
 
     ck_assert_uint_eq(f->n_variants, 3);
@@ -278,8 +278,7 @@ START_TEST(malformed_documents_refused)
     ck_assert_str_eq(err.path, "/features/1/strategies/1/constraints/0");
     ck_assert_ptr_nonnull(strstr(err.msg, "contextName"));
     ck_assert_int_eq(
-        build_err("{\"features\":[{\"name\":\"a\",\"strategies\":3}]}",
-                  &err),
+        build_err("{\"features\":[{\"name\":\"a\",\"strategies\":3}]}", &err),
         VX_EINVAL);
     ck_assert_int_eq(
         build_err("{\"features\":[],\"segments\":[{\"id\":\"x\"}]}", &err),

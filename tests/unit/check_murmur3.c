@@ -38,9 +38,9 @@ START_TEST(unleash_vectors)
 {
     ck_assert_uint_eq(h("a:b", 0), 2722392131u);
     ck_assert_uint_eq(h("Feature.flexibleRollout.10:174", 0), 3067997709u);
-    ck_assert_uint_eq(vx_bucket("Feature.flexibleRollout.10", "174",
-                                VX_ROLLOUT_SEED, 100),
-                      10);
+    ck_assert_uint_eq(
+        vx_bucket("Feature.flexibleRollout.10", "174", VX_ROLLOUT_SEED, 100),
+        10);
     ck_assert_uint_eq(vx_bucket("a", "b", VX_ROLLOUT_SEED, 100), 32);
     ck_assert_uint_eq(vx_bucket("gr", "123", VX_ROLLOUT_SEED, 100), 95);
     ck_assert_uint_eq(vx_bucket("gr", "123", VX_VARIANT_SEED, 1000), 534);
@@ -60,8 +60,7 @@ END_TEST
 START_TEST(js_hash_of_non_ascii)
 {
     /* U+00E9: one UTF-16 unit, hashed as its low byte 0xE9. */
-    ck_assert_uint_eq(murmur3_x86_32_js("group:\xc3\xa9", 8, 0),
-                      1986466207u);
+    ck_assert_uint_eq(murmur3_x86_32_js("group:\xc3\xa9", 8, 0), 1986466207u);
     ck_assert_uint_eq(murmur3_x86_32("group:\xe9", 7, 0), 1986466207u);
     /* Three-byte UTF-8, one unit each. */
     ck_assert_uint_eq(
@@ -70,12 +69,11 @@ START_TEST(js_hash_of_non_ascii)
     /* U+1F600 is a surrogate pair: two units, two bytes. */
     ck_assert_uint_eq(murmur3_x86_32_js("g:\xf0\x9f\x98\x80", 6, 0),
                       2868637875u);
-    ck_assert_uint_eq(vx_bucket("x", "\xc3\xb1\x61nd\xc3\xba-123",
-                                VX_ROLLOUT_SEED, 100),
-                      1);
-    ck_assert_uint_eq(vx_bucket("g", "\xf0\x9f\x98\x80", VX_VARIANT_SEED,
-                                0xffffffffu),
-                      2084327704u % 0xffffffffu + 1);
+    ck_assert_uint_eq(
+        vx_bucket("x", "\xc3\xb1\x61nd\xc3\xba-123", VX_ROLLOUT_SEED, 100), 1);
+    ck_assert_uint_eq(
+        vx_bucket("g", "\xf0\x9f\x98\x80", VX_VARIANT_SEED, 0xffffffffu),
+        2084327704u % 0xffffffffu + 1);
     /* The UTF-8 variant hashes other bytes, so it differs. */
     ck_assert_uint_ne(murmur3_x86_32("group:\xc3\xa9", 8, 0), 1986466207u);
 }
@@ -98,8 +96,7 @@ START_TEST(long_keys)
 
     memset(key, 'k', sizeof(key));
     key[sizeof(key) - 1] = '\0';
-    ck_assert_uint_eq(murmur3_x86_32_js(key, strlen(key), 3),
-                      h(key, 3));
+    ck_assert_uint_eq(murmur3_x86_32_js(key, strlen(key), 3), h(key, 3));
     ck_assert_uint_eq(vx_bucket(key, key, 3, 100),
                       vx_bucket_utf8(key, key, 3, 100));
 }

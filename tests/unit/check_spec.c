@@ -22,7 +22,7 @@
 #include "eval/eval.h"
 #include "model/model.h"
 
-#define DEFAULT_SPEC_DIR                                                      \
+#define DEFAULT_SPEC_DIR                                                       \
     "tests/compat/node_modules/@unleash/client-specification/specifications"
 
 static json_t *spec_index;
@@ -74,14 +74,14 @@ static void upsert_by(json_t *arr, const char *key, json_t *item)
  */
 static json_t *fold_events(json_t *events)
 {
-    json_t *doc = json_pack("{s:i, s:[], s:[]}", "version", 2, "features",
-                            "segments");
+    json_t *doc =
+        json_pack("{s:i, s:[], s:[]}", "version", 2, "features", "segments");
     json_t *features = json_object_get(doc, "features");
     json_t *segments = json_object_get(doc, "segments");
     json_t *e;
     size_t i;
 
-    json_array_foreach(events, i, e) {
+    json_array_foreach (events, i, e) {
         const char *type = json_string_value(json_object_get(e, "type"));
 
         if (!type)
@@ -219,18 +219,17 @@ START_TEST(spec_file)
     fs = build_state(spec, file);
     ck_assert_msg(fs != NULL, "%s: state does not build", file);
 
-    json_array_foreach(json_object_get(spec, "tests"), i, t) {
+    json_array_foreach (json_object_get(spec, "tests"), i, t) {
         failed += run_enabled_case(fs, t, file);
         total++;
     }
-    json_array_foreach(json_object_get(spec, "variantTests"), i, t) {
+    json_array_foreach (json_object_get(spec, "variantTests"), i, t) {
         failed += run_variant_case(fs, t, file);
         total++;
     }
     vx_flagset_free(fs);
     json_decref(spec);
-    ck_assert_msg(failed == 0, "%s: %d of %d cases fail", file, failed,
-                  total);
+    ck_assert_msg(failed == 0, "%s: %d of %d cases fail", file, failed, total);
 }
 END_TEST
 

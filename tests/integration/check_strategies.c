@@ -1,0 +1,774 @@
+/*
+ * Rollout strategies, variants and dependencies of flags over HTTP:
+ * what is stored and returned, every refusal with its status and
+ * message, and that a refused write leaves everything as it was.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "auth/auth.h"
+#include "harness.h"
+
+#define P "/api/admin/projects/default"
+#define FE(f, e) P "/features/" f "/environments/" e
+#define VIEWER "user:0123456789abcdef0123456789abcdef"
+
+static struct srv s;
+
+/* Run sql on the stopped server's database, then start it again. */
+static void with_db(void (*fn)(sqlite3 *db, const void *arg), const void *arg)
+{
+    char path[300];
+    sqlite3 *db = NULL;
+
+    ck_assert_int_eq(srv_stop(&s), 0);
+    snprintf(path, sizeof(path), "%s/vexil.db", s.dir);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    fn(db, arg);
+    sqlite3_close(db);
+    srv_restart(&s, NULL);
+}
+
+/* Execute the SQL text arg. */
+static void exec_sql(sqlite3 *db, const void *arg)
+{
+    ck_assert_int_eq(sqlite3_exec(db, arg, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* Insert a Viewer user with the personal token VIEWER. */
+static void insert_viewer(sqlite3 *db, const void *arg)
+{
+    unsigned char hash[VX_HASH_LEN];
+    sqlite3_stmt *q = NULL;
+
+    (void)arg;
+    exec_sql(db, "INSERT INTO users (id, username, role, created_at)"
+                 " VALUES (2, 'viewer', 'Viewer', '2026-01-01T00:00:00Z')");
+    vx_token_hash(VIEWER, hash);
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO api_tokens (secret_hash, display,"
+                           " token_name, type, user_id, created_at)"
+                           " VALUES (?, 'user:0123', 'viewer', 'personal',"
+                           " 2, '2026-01-01T00:00:00Z')",
+                           -1, &q, NULL),
+        SQLITE_OK);
+    sqlite3_bind_blob(q, 1, hash, sizeof(hash), SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(q), SQLITE_DONE);
+    sqlite3_finalize(q);
+}
+
+/* Count audit events of type about feature, read while serving. */
+static int events(const char *type, const char *feature)
+{
+    char path[300];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    int n = -1;
+
+    snprintf(path, sizeof(path), "%s/vexil.db", s.dir);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_prepare_v2(db,
+                       "SELECT count(*) FROM events WHERE type = ?"
+                       " AND feature_name = ? AND data IS NOT pre_data",
+                       -1, &q, NULL);
+    sqlite3_bind_text(q, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, feature, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
+}
+
+static void mk_flag(const char *name)
+{
+    ck_assert_int_eq(
+        req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}", "name", name),
+        201);
+}
+
+/* The flag's version (features.version), read while serving. */
+static long long version_of(const char *flag)
+{
+    char path[300];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    long long v = -1;
+
+    snprintf(path, sizeof(path), "%s/vexil.db", s.dir);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_prepare_v2(db, "SELECT version FROM features WHERE name = ?", -1,
+                       &q, NULL);
+    sqlite3_bind_text(q, 1, flag, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Number of strategies of flag f1 in development. */
+static size_t n_strategies(void)
+{
+    struct resp r;
+    size_t n;
+
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "development") "/strategies", ADMIN, NULL, &r),
+        200);
+    ck_assert(json_is_array(r.json));
+    n = json_array_size(r.json);
+    resp_free(&r);
+    return n;
+}
+
+/* POST body (JSON text) as a strategy of f1; expect status; r may be NULL. */
+static void post_strategy(const char *body, long status, struct resp *r)
+{
+    struct resp tmp;
+
+    ck_assert_int_eq(req(&s, "POST", FE("f1", "development") "/strategies",
+                         ADMIN, body, &tmp),
+                     status);
+    if (r)
+        *r = tmp;
+    else
+        resp_free(&tmp);
+}
+
+static void setup(void)
+{
+    srv_start(&s, NULL);
+    with_db(insert_viewer, NULL);
+    mk_flag("f1");
+}
+
+static void teardown(void)
+{
+    srv_cleanup(&s);
+}
+
+START_TEST(strategy_is_added_with_defaults_and_listed)
+{
+    struct resp r;
+    long long v0 = version_of("f1");
+
+    post_strategy("{\"name\":\"flexibleRollout\","
+                  "\"parameters\":{\"rollout\":50},"
+                  "\"constraints\":[{\"contextName\":\"appVersion\","
+                  "\"operator\":\"SEMVER_GT\",\"value\":\"1.2.3\"}]}",
+                  200, &r);
+    ck_assert_str_eq(jstr(r.json, "name"), "flexibleRollout");
+    ck_assert_uint_eq(strlen(jstr(r.json, "id")), 36);
+    ck_assert_str_eq(jstr(r.json, "parameters.rollout"), "50");
+    ck_assert_str_eq(jstr(r.json, "parameters.stickiness"), "default");
+    ck_assert_str_eq(jstr(r.json, "parameters.groupId"), "f1");
+    ck_assert_str_eq(jstr(r.json, "constraints[0].operator"), "SEMVER_GT");
+    ck_assert_str_eq(jstr(r.json, "constraints[0].value"), "1.2.3");
+    ck_assert(json_is_array(jget(r.json, "constraints[0].values")));
+    ck_assert(json_is_false(jget(r.json, "constraints[0].inverted")));
+    ck_assert(json_is_false(jget(r.json, "disabled")));
+    ck_assert(json_is_array(jget(r.json, "segments")));
+    ck_assert_int_eq(jint(r.json, "sortOrder"), 0);
+    resp_free(&r);
+
+    post_strategy("{\"name\":\"default\",\"title\":\"everyone\"}", 200, &r);
+    ck_assert_int_eq(jint(r.json, "sortOrder"), 1);
+    resp_free(&r);
+
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "development") "/strategies", ADMIN, NULL, &r),
+        200);
+    ck_assert_uint_eq(json_array_size(r.json), 2);
+    ck_assert_str_eq(jstr(r.json, "[0].name"), "flexibleRollout");
+    ck_assert_str_eq(jstr(r.json, "[1].title"), "everyone");
+    resp_free(&r);
+    ck_assert_int_eq(version_of("f1"), v0 + 2);
+    ck_assert_int_eq(events("feature-strategy-add", "f1"), 2);
+
+    /* A Viewer reads but cannot write. */
+    ck_assert_int_eq(req(&s, "GET", FE("f1", "development") "/strategies",
+                         VIEWER, NULL, NULL),
+                     200);
+    ck_assert_int_eq(req(&s, "POST", FE("f1", "development") "/strategies",
+                         VIEWER, "{\"name\":\"default\"}", NULL),
+                     403);
+    ck_assert_uint_eq(n_strategies(), 2);
+}
+END_TEST
+
+START_TEST(bad_semver_is_refused_as_unleash_does)
+{
+    struct resp r;
+
+    post_strategy("{\"name\":\"flexibleRollout\",\"parameters\":"
+                  "{\"rollout\":\"50\",\"stickiness\":\"default\","
+                  "\"groupId\":\"f1\"},\"constraints\":[{\"contextName\":"
+                  "\"appVersion\",\"operator\":\"SEMVER_GT\","
+                  "\"value\":\"v1\"}]}",
+                  400, &r);
+    ck_assert_str_eq(jstr(r.json, "name"), "BadDataError");
+    ck_assert_str_eq(jstr(r.json, "message"),
+                     "Request validation failed: your request body or "
+                     "params contain invalid data: the provided value is "
+                     "not a valid semver format. The value provided was: "
+                     "v1");
+    ck_assert_str_eq(jstr(r.json, "details[0].message"),
+                     "the provided value is not a valid semver format. The "
+                     "value provided was: v1");
+    resp_free(&r);
+    ck_assert_uint_eq(n_strategies(), 0);
+}
+END_TEST
+
+/* POST body and expect 400 whose detail contains needle. */
+static void refused(const char *body, const char *needle)
+{
+    struct resp r;
+
+    post_strategy(body, 400, &r);
+    ck_assert_msg(strstr(jstr(r.json, "details[0].message"), needle),
+                  "for %s: %s", body, r.body);
+    resp_free(&r);
+}
+
+START_TEST(bad_strategies_are_400_and_change_nothing)
+{
+    long long v0 = version_of("f1");
+
+    refused("{}", "/body/name");
+    refused("{\"name\":7}", "/body/name");
+    refused("{\"name\":\"nope\"}", "\"nope\" is not defined");
+    refused("{\"name\":\"default\",\"disabled\":\"yes\"}", "boolean");
+    refused("{\"name\":\"default\",\"parameters\":{\"x\":true}}",
+            "/body/parameters/x");
+    refused("{\"name\":\"default\",\"parameters\":[]}", "/body/parameters");
+    refused("{\"name\":\"flexibleRollout\",\"parameters\":{\"rollout\":"
+            "\"150\"}}",
+            "from 0 to 100");
+    refused("{\"name\":\"default\",\"constraints\":{}}", "an array");
+    refused("{\"name\":\"default\",\"constraints\":[{\"operator\":\"IN\"}]}",
+            "/body/constraints/0/contextName");
+    refused("{\"name\":\"default\",\"constraints\":[{\"contextName\":\"a\","
+            "\"operator\":\"LIKE\"}]}",
+            "got \"LIKE\"");
+    refused("{\"name\":\"default\",\"constraints\":[{\"contextName\":\"a\","
+            "\"operator\":\"NUM_GT\",\"value\":\"ten\"}]}",
+            "not a valid number. The value provided was: ten");
+    refused("{\"name\":\"default\",\"constraints\":[{\"contextName\":\"a\","
+            "\"operator\":\"NUM_GT\"}]}",
+            "required by operator NUM_GT");
+    refused("{\"name\":\"default\",\"constraints\":[{\"contextName\":"
+            "\"currentTime\",\"operator\":\"DATE_AFTER\","
+            "\"value\":\"yesterday\"}]}",
+            "not a valid date");
+    refused("{\"name\":\"default\",\"constraints\":[{\"contextName\":\"a\","
+            "\"operator\":\"IN\",\"values\":[\"x\",{}]}]}",
+            "array of strings");
+    refused("{\"name\":\"default\",\"constraints\":[{\"contextName\":\"a\","
+            "\"operator\":\"IN\",\"inverted\":1}]}",
+            "/inverted");
+    refused("{\"name\":\"default\",\"segments\":[42]}",
+            "segment 42 does not exist");
+    refused("{\"name\":\"default\",\"segments\":[\"a\"]}", "segment id");
+    refused("{\"name\":\"default\",\"variants\":[{\"name\":\"a\","
+            "\"weightType\":\"fix\",\"weight\":600},{\"name\":\"b\","
+            "\"weightType\":\"fix\",\"weight\":500},{\"name\":\"c\"}]}",
+            "more than 1000");
+
+    ck_assert_uint_eq(n_strategies(), 0);
+    ck_assert_int_eq(version_of("f1"), v0);
+    ck_assert_int_eq(events("feature-strategy-add", "f1"), 0);
+}
+END_TEST
+
+START_TEST(unknown_places_are_404)
+{
+    struct resp r;
+
+    ck_assert_int_eq(req(&s, "POST",
+                         "/api/admin/projects/nope/features/f1/"
+                         "environments/development/strategies",
+                         ADMIN, "{\"name\":\"default\"}", NULL),
+                     404);
+    ck_assert_int_eq(req(&s, "POST", FE("nope", "development") "/strategies",
+                         ADMIN, "{\"name\":\"default\"}", &r),
+                     404);
+    ck_assert_str_eq(jstr(r.json, "message"),
+                     "There's no feature named \"nope\" in project "
+                     "\"default\".");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "POST", FE("f1", "staging") "/strategies", ADMIN,
+                         "{\"name\":\"default\"}", NULL),
+                     404);
+    ck_assert_int_eq(req(&s, "GET",
+                         FE("f1", "development") "/strategies/no-such-id",
+                         ADMIN, NULL, NULL),
+                     404);
+    ck_assert_int_eq(req(&s, "PUT",
+                         FE("f1", "development") "/strategies/no-such-id",
+                         ADMIN, "{\"name\":\"default\"}", NULL),
+                     404);
+    ck_assert_int_eq(req(&s, "DELETE",
+                         FE("f1", "development") "/strategies/no-such-id",
+                         ADMIN, NULL, NULL),
+                     404);
+
+    /* Archived flags take no strategies. */
+    mk_flag("gone");
+    ck_assert_int_eq(req(&s, "DELETE", P "/features/gone", ADMIN, NULL, NULL),
+                     202);
+    ck_assert_int_eq(req(&s, "POST", FE("gone", "development") "/strategies",
+                         ADMIN, "{\"name\":\"default\"}", NULL),
+                     404);
+}
+END_TEST
+
+START_TEST(put_patch_and_delete_a_strategy)
+{
+    struct resp r;
+    char path[300], *id;
+
+    post_strategy("{\"name\":\"flexibleRollout\",\"sortOrder\":7,"
+                  "\"parameters\":{\"rollout\":\"20\"}}",
+                  200, &r);
+    id = strdup(jstr(r.json, "id"));
+    resp_free(&r);
+    snprintf(path, sizeof(path), FE("f1", "development") "/strategies/%s", id);
+
+    /* PUT replaces every field; the sort order stays. */
+    ck_assert_int_eq(req(&s, "PUT", path, ADMIN,
+                         "{\"name\":\"userWithId\",\"parameters\":"
+                         "{\"userIds\":\"a,b\"}}",
+                         &r),
+                     200);
+    ck_assert_str_eq(jstr(r.json, "id"), id);
+    ck_assert_str_eq(jstr(r.json, "name"), "userWithId");
+    ck_assert_ptr_null(jget(r.json, "parameters.rollout"));
+    ck_assert_int_eq(jint(r.json, "sortOrder"), 7);
+    resp_free(&r);
+
+    /* PATCH applies a JSON Patch to the stored strategy. */
+    ck_assert_int_eq(req(&s, "PATCH", path, ADMIN,
+                         "[{\"op\":\"replace\",\"path\":\"/parameters/"
+                         "userIds\",\"value\":\"c\"},{\"op\":\"add\","
+                         "\"path\":\"/disabled\",\"value\":true}]",
+                         &r),
+                     200);
+    ck_assert_str_eq(jstr(r.json, "parameters.userIds"), "c");
+    ck_assert(json_is_true(jget(r.json, "disabled")));
+    resp_free(&r);
+
+    /* A patch that makes the strategy invalid changes nothing. */
+    ck_assert_int_eq(req(&s, "PATCH", path, ADMIN,
+                         "[{\"op\":\"replace\",\"path\":\"/name\","
+                         "\"value\":\"nope\"}]",
+                         NULL),
+                     400);
+    ck_assert_int_eq(req(&s, "PATCH", path, ADMIN,
+                         "[{\"op\":\"remove\",\"path\":\"/missing\"}]", NULL),
+                     400);
+    ck_assert_int_eq(req(&s, "PATCH", path, ADMIN, "[{", NULL), 400);
+    ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
+    ck_assert_str_eq(jstr(r.json, "name"), "userWithId");
+    ck_assert_str_eq(jstr(r.json, "parameters.userIds"), "c");
+    resp_free(&r);
+    ck_assert_int_eq(events("feature-strategy-update", "f1"), 2);
+
+    ck_assert_int_eq(req(&s, "DELETE", path, VIEWER, NULL, NULL), 403);
+    ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 200);
+    ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, NULL), 404);
+    ck_assert_uint_eq(n_strategies(), 0);
+    ck_assert_int_eq(events("feature-strategy-remove", "f1"), 1);
+    free(id);
+}
+END_TEST
+
+START_TEST(reorder_sets_the_order)
+{
+    struct resp r;
+    char *ids[3], body[400];
+
+    for (int i = 0; i < 3; i++) {
+        post_strategy("{\"name\":\"default\"}", 200, &r);
+        ids[i] = strdup(jstr(r.json, "id"));
+        resp_free(&r);
+    }
+    snprintf(body, sizeof(body),
+             "[{\"id\":\"%s\",\"sortOrder\":2},{\"id\":\"%s\","
+             "\"sortOrder\":1},{\"id\":\"%s\",\"sortOrder\":0}]",
+             ids[0], ids[1], ids[2]);
+    ck_assert_int_eq(req(&s, "POST",
+                         FE("f1", "development") "/strategies/"
+                                                 "set-sort-order",
+                         ADMIN, body, NULL),
+                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "development") "/strategies", ADMIN, NULL, &r),
+        200);
+    ck_assert_str_eq(jstr(r.json, "[0].id"), ids[2]);
+    ck_assert_str_eq(jstr(r.json, "[2].id"), ids[0]);
+    resp_free(&r);
+
+    /* An unknown id refuses the whole reorder. */
+    snprintf(body, sizeof(body),
+             "[{\"id\":\"%s\",\"sortOrder\":9},{\"id\":\"nope\","
+             "\"sortOrder\":1}]",
+             ids[2]);
+    ck_assert_int_eq(req(&s, "POST",
+                         FE("f1", "development") "/strategies/"
+                                                 "set-sort-order",
+                         ADMIN, body, &r),
+                     400);
+    ck_assert_ptr_nonnull(strstr(r.body, "nope"));
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "POST",
+                         FE("f1", "development") "/strategies/"
+                                                 "set-sort-order",
+                         ADMIN, "{\"id\":1}", NULL),
+                     400);
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "development") "/strategies", ADMIN, NULL, &r),
+        200);
+    ck_assert_str_eq(jstr(r.json, "[0].id"), ids[2]);
+    ck_assert_int_eq(jint(r.json, "[0].sortOrder"), 0);
+    resp_free(&r);
+    ck_assert_int_eq(events("strategy-order-changed", "f1"), 1);
+    for (int i = 0; i < 3; i++)
+        free(ids[i]);
+}
+END_TEST
+
+START_TEST(strategy_variants_are_normalised)
+{
+    struct resp r;
+
+    post_strategy("{\"name\":\"default\",\"variants\":[{\"name\":\"a\","
+                  "\"payload\":{\"type\":\"json\",\"value\":\"{}\"}},"
+                  "{\"name\":\"b\",\"weightType\":\"fix\",\"weight\":100,"
+                  "\"stickiness\":\"userId\"}]}",
+                  200, &r);
+    ck_assert_int_eq(jint(r.json, "variants[0].weight"), 900);
+    ck_assert_str_eq(jstr(r.json, "variants[0].weightType"), "variable");
+    ck_assert_str_eq(jstr(r.json, "variants[0].stickiness"), "default");
+    ck_assert_str_eq(jstr(r.json, "variants[0].payload.type"), "json");
+    ck_assert_int_eq(jint(r.json, "variants[1].weight"), 100);
+    ck_assert_str_eq(jstr(r.json, "variants[1].stickiness"), "userId");
+    resp_free(&r);
+}
+END_TEST
+
+#define V FE("f1", "development") "/variants"
+
+/* The variant list of f1 in development as text, for comparisons. */
+static char *variants_now(void)
+{
+    struct resp r;
+    char *text;
+
+    ck_assert_int_eq(req(&s, "GET", V, ADMIN, NULL, &r), 200);
+    ck_assert_int_eq(jint(r.json, "version"), 1);
+    text = json_dumps(jget(r.json, "variants"), JSON_COMPACT);
+    resp_free(&r);
+    return text;
+}
+
+START_TEST(variants_are_replaced_and_normalised)
+{
+    struct resp r;
+    char *before;
+
+    before = variants_now();
+    ck_assert_str_eq(before, "[]");
+    free(before);
+    ck_assert_int_eq(req(&s, "PUT", V, ADMIN,
+                         "[{\"name\":\"a\"},{\"name\":\"b\"},"
+                         "{\"name\":\"c\",\"overrides\":[{\"contextName\":"
+                         "\"userId\",\"values\":[\"1\"]}],\"payload\":"
+                         "{\"type\":\"number\",\"value\":\"7\"}}]",
+                         &r),
+                     200);
+    ck_assert_int_eq(jint(r.json, "version"), 1);
+    ck_assert_int_eq(jint(r.json, "variants[0].weight"), 334);
+    ck_assert_int_eq(jint(r.json, "variants[1].weight"), 333);
+    ck_assert_int_eq(jint(r.json, "variants[2].weight"), 333);
+    ck_assert_str_eq(jstr(r.json, "variants[2].overrides[0].values[0]"), "1");
+    resp_free(&r);
+    ck_assert_int_eq(events("feature-environment-variants-updated", "f1"), 1);
+
+    /* PATCH edits the list, which is normalised again. */
+    ck_assert_int_eq(req(&s, "PATCH", V, ADMIN,
+                         "[{\"op\":\"add\",\"path\":\"/-\",\"value\":"
+                         "{\"name\":\"d\"}}]",
+                         &r),
+                     200);
+    ck_assert_uint_eq(json_array_size(jget(r.json, "variants")), 4);
+    ck_assert_int_eq(jint(r.json, "variants[0].weight"), 250);
+    ck_assert_int_eq(jint(r.json, "variants[3].weight"), 250);
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", V, VIEWER, NULL, NULL), 200);
+    ck_assert_int_eq(req(&s, "PUT", V, VIEWER, "[]", NULL), 403);
+}
+END_TEST
+
+/* PUT body as variants; expect 400 mentioning needle. */
+static void variants_refused(const char *body, const char *needle)
+{
+    struct resp r;
+
+    ck_assert_int_eq(req(&s, "PUT", V, ADMIN, body, &r), 400);
+    ck_assert_msg(strstr(r.body, needle), "for %s: %s", body, r.body);
+    resp_free(&r);
+}
+
+START_TEST(bad_variants_are_400_and_change_nothing)
+{
+    char *before, *after;
+
+    ck_assert_int_eq(req(&s, "PUT", V, ADMIN, "[{\"name\":\"a\"}]", NULL), 200);
+    before = variants_now();
+    variants_refused("[{\"name\":\"a\"", "not valid JSON");
+    variants_refused("{\"name\":\"a\"}", "array of variants");
+    variants_refused("[{\"name\":\"a\"},{\"name\":\"a\"}]", "unique");
+    variants_refused("[{\"weight\":5}]", "required");
+    variants_refused("[{\"name\":\"\"}]", "needs a name");
+    variants_refused("[{\"name\":\"a\",\"weightType\":\"fix\",\"weight\":700},"
+                     "{\"name\":\"b\",\"weightType\":\"fix\",\"weight\":400},"
+                     "{\"name\":\"c\"}]",
+                     "more than 1000");
+    variants_refused("[{\"name\":\"a\",\"weightType\":\"fix\"}]", "weight");
+    variants_refused("[{\"name\":\"a\",\"weightType\":\"heavy\"}]",
+                     "weightType");
+    variants_refused("[{\"name\":\"a\",\"weight\":1001,"
+                     "\"weightType\":\"fix\"},{\"name\":\"b\"}]",
+                     "between 0 and 1000");
+    variants_refused("[{\"name\":\"a\",\"payload\":{\"type\":\"json\","
+                     "\"value\":\"{nope\"}}]",
+                     "not valid JSON");
+    variants_refused("[{\"name\":\"a\",\"payload\":{\"type\":\"number\","
+                     "\"value\":\"seven\"}}]",
+                     "not a number");
+    variants_refused("[{\"name\":\"a\",\"payload\":{\"type\":\"xml\","
+                     "\"value\":\"x\"}}]",
+                     "payload");
+    variants_refused("[{\"name\":\"a\",\"overrides\":[{\"contextName\":"
+                     "\"userId\",\"values\":[1]}]}]",
+                     "overrides/0");
+    ck_assert_int_eq(req(&s, "PATCH", V, ADMIN,
+                         "[{\"op\":\"add\",\"path\":\"/-\",\"value\":"
+                         "{\"name\":\"a\"}}]",
+                         NULL),
+                     400);
+    after = variants_now();
+    ck_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    ck_assert_int_eq(req(&s, "PUT", FE("nope", "development") "/variants",
+                         ADMIN, "[]", NULL),
+                     404);
+}
+END_TEST
+
+START_TEST(protected_environment_refuses_every_write)
+{
+    struct resp r;
+    char path[300], *id;
+
+    ck_assert_int_eq(req(&s, "POST", FE("f1", "production") "/strategies",
+                         ADMIN, "{\"name\":\"default\"}", &r),
+                     200);
+    id = strdup(jstr(r.json, "id"));
+    resp_free(&r);
+    mk_flag("p1");
+    with_db(exec_sql, "INSERT INTO change_request_settings"
+                      " (project_id, environment, enabled)"
+                      " VALUES ('default', 'production', 1)");
+
+    ck_assert_int_eq(req(&s, "POST", FE("f1", "production") "/strategies",
+                         ADMIN, "{\"name\":\"default\"}", &r),
+                     403);
+    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "change-requests"));
+    resp_free(&r);
+    snprintf(path, sizeof(path), FE("f1", "production") "/strategies/%s", id);
+    ck_assert_int_eq(
+        req(&s, "PUT", path, ADMIN, "{\"name\":\"default\"}", NULL), 403);
+    ck_assert_int_eq(req(&s, "PATCH", path, ADMIN, "[]", NULL), 403);
+    ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 403);
+    ck_assert_int_eq(req(&s, "POST",
+                         FE("f1", "production") "/strategies/"
+                                                "set-sort-order",
+                         ADMIN, "[]", NULL),
+                     403);
+    ck_assert_int_eq(req(&s, "PUT", FE("f1", "production") "/variants", ADMIN,
+                         "[{\"name\":\"a\"}]", NULL),
+                     403);
+    ck_assert_int_eq(
+        req(&s, "PATCH", FE("f1", "production") "/variants", ADMIN, "[]", NULL),
+        403);
+    /* Dependencies reach every environment, the protected one too. */
+    ck_assert_int_eq(req(&s, "POST", P "/features/f1/dependencies", ADMIN,
+                         "{\"feature\":\"p1\"}", NULL),
+                     403);
+
+    ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
+    ck_assert_str_eq(jstr(r.json, "name"), "default");
+    resp_free(&r);
+    ck_assert_int_eq(
+        req(&s, "GET", FE("f1", "production") "/variants", ADMIN, NULL, &r),
+        200);
+    ck_assert_uint_eq(json_array_size(jget(r.json, "variants")), 0);
+    resp_free(&r);
+
+    /* Other environments are not affected. */
+    post_strategy("{\"name\":\"default\"}", 200, NULL);
+    free(id);
+}
+END_TEST
+
+#define DEPS(f) P "/features/" f "/dependencies"
+
+/* The dependencies of flag as GET of the flag shows them. */
+static json_t *deps_of(const char *flag)
+{
+    char path[200];
+    struct resp r;
+    json_t *deps;
+
+    snprintf(path, sizeof(path), P "/features/%s", flag);
+    ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
+    deps = json_incref(jget(r.json, "dependencies"));
+    resp_free(&r);
+    return deps;
+}
+
+START_TEST(dependencies_follow_the_rules)
+{
+    struct resp r;
+    json_t *d;
+
+    mk_flag("parent");
+    mk_flag("other");
+    mk_flag("gone");
+    ck_assert_int_eq(req(&s, "DELETE", P "/features/gone", ADMIN, NULL, NULL),
+                     202);
+
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("f1"), ADMIN, "{\"feature\":\"f1\"}", &r), 400);
+    ck_assert_ptr_nonnull(strstr(r.body, "cannot depend on itself"));
+    resp_free(&r);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("f1"), ADMIN, "{\"feature\":\"missing\"}", &r),
+        400);
+    ck_assert_ptr_nonnull(strstr(r.body, "no flag \\\"missing\\\""));
+    resp_free(&r);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("f1"), ADMIN, "{\"feature\":\"gone\"}", NULL),
+        400);
+    ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN, "{}", NULL), 400);
+    ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
+                         "{\"feature\":\"parent\",\"enabled\":\"no\"}", NULL),
+                     400);
+    ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
+                         "{\"feature\":\"parent\",\"variants\":[1]}", NULL),
+                     400);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("nope"), ADMIN, "{\"feature\":\"parent\"}", NULL),
+        404);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("f1"), VIEWER, "{\"feature\":\"parent\"}", NULL),
+        403);
+    d = deps_of("f1");
+    ck_assert_uint_eq(json_array_size(d), 0);
+    json_decref(d);
+
+    long long v0 = version_of("f1");
+
+    ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
+                         "{\"feature\":\"parent\",\"variants\":[\"blue\"]}",
+                         NULL),
+                     200);
+    ck_assert_int_eq(version_of("f1"), v0 + 1);
+    d = deps_of("f1");
+    ck_assert_uint_eq(json_array_size(d), 1);
+    ck_assert_str_eq(jstr(d, "[0].feature"), "parent");
+    ck_assert(json_is_true(jget(d, "[0].enabled")));
+    ck_assert_str_eq(jstr(d, "[0].variants[0]"), "blue");
+    json_decref(d);
+    ck_assert_int_eq(events("feature-dependency-added", "f1"), 1);
+
+    /* One level only, both ways. */
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("other"), ADMIN, "{\"feature\":\"f1\"}", &r), 409);
+    ck_assert_ptr_nonnull(strstr(r.body, "one level deep"));
+    resp_free(&r);
+    ck_assert_int_eq(
+        req(&s, "POST", DEPS("parent"), ADMIN, "{\"feature\":\"other\"}", &r),
+        409);
+    ck_assert_ptr_nonnull(strstr(r.body, "one level deep"));
+    resp_free(&r);
+    d = deps_of("parent");
+    ck_assert_uint_eq(json_array_size(d), 0);
+    json_decref(d);
+
+    /* Delete one, then all. */
+    ck_assert_int_eq(req(&s, "POST", DEPS("f1"), ADMIN,
+                         "{\"feature\":\"other\",\"enabled\":false}", NULL),
+                     200);
+    ck_assert_int_eq(
+        req(&s, "DELETE", DEPS("f1") "/parent", VIEWER, NULL, NULL), 403);
+    ck_assert_int_eq(req(&s, "DELETE", DEPS("f1") "/parent", ADMIN, NULL, NULL),
+                     200);
+    d = deps_of("f1");
+    ck_assert_uint_eq(json_array_size(d), 1);
+    ck_assert_str_eq(jstr(d, "[0].feature"), "other");
+    ck_assert(json_is_false(jget(d, "[0].enabled")));
+    json_decref(d);
+    ck_assert_int_eq(req(&s, "DELETE", DEPS("f1"), ADMIN, NULL, NULL), 200);
+    d = deps_of("f1");
+    ck_assert_uint_eq(json_array_size(d), 0);
+    json_decref(d);
+    ck_assert_int_eq(events("feature-dependency-removed", "f1"), 2);
+    /* Removing what is not there is a no-op. */
+    ck_assert_int_eq(req(&s, "DELETE", DEPS("f1") "/parent", ADMIN, NULL, NULL),
+                     200);
+    ck_assert_int_eq(events("feature-dependency-removed", "f1"), 2);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *su = suite_create("strategies");
+    TCase *tc = tcase_create("admin");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, strategy_is_added_with_defaults_and_listed);
+    tcase_add_test(tc, bad_semver_is_refused_as_unleash_does);
+    tcase_add_test(tc, bad_strategies_are_400_and_change_nothing);
+    tcase_add_test(tc, unknown_places_are_404);
+    tcase_add_test(tc, put_patch_and_delete_a_strategy);
+    tcase_add_test(tc, reorder_sets_the_order);
+    tcase_add_test(tc, strategy_variants_are_normalised);
+    tcase_add_test(tc, variants_are_replaced_and_normalised);
+    tcase_add_test(tc, bad_variants_are_400_and_change_nothing);
+    tcase_add_test(tc, protected_environment_refuses_every_write);
+    tcase_add_test(tc, dependencies_follow_the_rules);
+    suite_add_tcase(su, tc);
+    return su;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
