@@ -482,6 +482,32 @@ START_TEST(snapshots_survive_a_restart)
 }
 END_TEST
 
+START_TEST(new_environment_is_served_at_once)
+{
+    char token[300];
+    struct resp r;
+
+    admin("POST", "/api/admin/environments",
+          "{\"name\":\"staging\",\"type\":\"test\"}");
+    ck_assert_int_eq(req(&s, "POST", "/api/admin/api-tokens", ADMIN,
+                         "{\"tokenName\":\"stage\",\"type\":\"client\","
+                         "\"environment\":\"staging\"}",
+                         &r),
+                     201);
+    snprintf(token, sizeof(token), "%s", jstr(r.json, "secret"));
+    resp_free(&r);
+    ck_assert_str_eq(seen(token, ""), "alpha,beta,child,web-one");
+    ck_assert_int_eq(get(CF, token, NULL, &r), 200);
+    ck_assert(json_is_false(jget(feature(r.json, "alpha"), "enabled")));
+    ck_assert_str_eq(jstr(r.json, "query.environment"), "staging");
+    resp_free(&r);
+    admin("POST", P "/alpha/environments/staging/on", NULL);
+    ck_assert_int_eq(get(CF, token, NULL, &r), 200);
+    ck_assert(json_is_true(jget(feature(r.json, "alpha"), "enabled")));
+    resp_free(&r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *su = suite_create("client");
@@ -501,6 +527,7 @@ static Suite *suite(void)
     tcase_add_test(tc, single_feature);
     tcase_add_test(tc, unauthorised_and_forbidden_bodies_match_unleash);
     tcase_add_test(tc, snapshots_survive_a_restart);
+    tcase_add_test(tc, new_environment_is_served_at_once);
     suite_add_tcase(su, tc);
     return su;
 }
