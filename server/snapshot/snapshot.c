@@ -814,6 +814,12 @@ static struct vx_snapshot *next_snapshot(struct vx_snapshots *ss,
     return snap;
 }
 
+/*
+ * NEEDSWORK: every flag write rebuilds the view of every environment,
+ * in the writer's thread, before it replies; cheap for hundreds of
+ * flags, but with many thousands the rebuild should be limited to the
+ * environments the write touched, or run behind the reply.
+ */
 int vx_snapshots_rebuild(struct vx_snapshots *ss, struct vx_err *err)
 {
     struct vx_snapshot **snaps = NULL, **old;

@@ -117,7 +117,12 @@ static json_t *array_or_empty(json_t *v)
     return json_is_array(v) ? json_incref(v) : json_array();
 }
 
-/* Every flag of the environment, keyed by name into by_name too. */
+/*
+ * Every flag of the environment, keyed by name into by_name too.
+ * NEEDSWORK: a disabled environment (environments.enabled = 0) is still
+ * served as it is; whether SDKs of a disabled environment should see
+ * its flags turned off is not settled by the contract.
+ */
 static int load_features(struct vx_store *st, const char *env,
                          json_t **out, json_t *by_name, struct vx_err *err)
 {
