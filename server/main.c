@@ -20,6 +20,7 @@
 #include "http/http.h"
 #include "log.h"
 #include "metrics/metrics.h"
+#include "snapshot/snapshot.h"
 #include "store/store.h"
 #include "store/tokens.h"
 #include "vx_alloc.h"
@@ -221,6 +222,14 @@ static int serve(struct vx_config *cfg)
         vx_log_error("cannot load tokens", "error=\"%s\"", err.msg);
         goto out;
     }
+    app.snapshots = vx_snapshots_new(app.store);
+    if (vx_snapshots_rebuild(app.snapshots, &err)) {
+        vx_log_error("cannot build flag snapshots", "error=\"%s\"",
+                     err.msg);
+        goto out;
+    }
+    vx_store_set_change_hook(app.store, vx_snapshots_on_change,
+                             app.snapshots);
     app.metrics = vx_metrics_new(app.store, cfg->metrics_flush_seconds);
     if (vx_metrics_start(app.metrics))
         goto out;
@@ -237,6 +246,8 @@ static int serve(struct vx_config *cfg)
     vx_cr_scheduler_stop(sched);
     rc = 0;
 out:
+    vx_store_set_change_hook(app.store, NULL, NULL);
+    vx_snapshots_free(app.snapshots);
     /* After HTTP, so no report comes in late; before the store closes. */
     vx_metrics_free(app.metrics);
     vx_auth_free(app.auth);

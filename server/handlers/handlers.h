@@ -12,6 +12,7 @@ extern const struct vx_route vx_routes_environments[];
 extern const struct vx_route vx_routes_strategies[];
 extern const struct vx_route vx_routes_segments[];
 extern const struct vx_route vx_routes_features[];
+extern const struct vx_route vx_routes_client[];
 extern const struct vx_route vx_routes_users[];
 extern const struct vx_route vx_routes_tokens[];
 extern const struct vx_route vx_routes_events[];

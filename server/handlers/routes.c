@@ -10,6 +10,7 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_strategies,
     vx_routes_segments,
     vx_routes_features,
+    vx_routes_client,
     vx_routes_users,
     vx_routes_tokens,
     vx_routes_events,
