@@ -18,6 +18,7 @@
 #include "config.h"
 #include "http/http.h"
 #include "log.h"
+#include "snapshot/snapshot.h"
 #include "store/store.h"
 #include "store/tokens.h"
 #include "vx_alloc.h"
@@ -218,6 +219,14 @@ static int serve(struct vx_config *cfg)
         vx_log_error("cannot load tokens", "error=\"%s\"", err.msg);
         goto out;
     }
+    app.snapshots = vx_snapshots_new(app.store);
+    if (vx_snapshots_rebuild(app.snapshots, &err)) {
+        vx_log_error("cannot build flag snapshots", "error=\"%s\"",
+                     err.msg);
+        goto out;
+    }
+    vx_store_set_change_hook(app.store, vx_snapshots_on_change,
+                             app.snapshots);
     http = vx_http_start(&app, &port);
     if (!http)
         goto out;
@@ -229,6 +238,8 @@ static int serve(struct vx_config *cfg)
     vx_http_stop(http, cfg->drain_seconds);
     rc = 0;
 out:
+    vx_store_set_change_hook(app.store, NULL, NULL);
+    vx_snapshots_free(app.snapshots);
     vx_auth_free(app.auth);
     vx_store_close(app.store);
     if (rc == 0)

@@ -67,8 +67,10 @@ static void on_create(struct vx_req *req, struct vx_reply *rep)
     if (rc)
         goto out;
     rc = vx_store_env_insert(st, name, type, enabled, sort, &err);
-    if (rc == VX_OK)
+    if (rc == VX_OK) {
+        vx_store_touch_flags(st); /* SDKs of the new environment */
         rc = vx_store_env_get(st, name, &env, &err);
+    }
     if (rc == VX_OK)
         rc = vx_store_event(st, &who, "environment-created", NULL, NULL,
                             name, NULL, env, &err);

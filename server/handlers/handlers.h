@@ -9,5 +9,9 @@
 extern const struct vx_route vx_routes_health[];
 extern const struct vx_route vx_routes_projects[];
 extern const struct vx_route vx_routes_environments[];
+extern const struct vx_route vx_routes_client[];
+extern const struct vx_route vx_routes_strategies[];
+extern const struct vx_route vx_routes_segments[];
+extern const struct vx_route vx_routes_features[];
 
 #endif

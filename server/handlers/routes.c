@@ -7,5 +7,9 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_health,
     vx_routes_projects,
     vx_routes_environments,
+    vx_routes_client,
+    vx_routes_strategies,
+    vx_routes_segments,
+    vx_routes_features,
     NULL,
 };
