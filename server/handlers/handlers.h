@@ -13,5 +13,6 @@ extern const struct vx_route vx_routes_client[];
 extern const struct vx_route vx_routes_strategies[];
 extern const struct vx_route vx_routes_segments[];
 extern const struct vx_route vx_routes_features[];
+extern const struct vx_route vx_routes_frontend[];
 
 #endif

@@ -11,5 +11,6 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_strategies,
     vx_routes_segments,
     vx_routes_features,
+    vx_routes_frontend,
     NULL,
 };
