@@ -175,8 +175,8 @@ static void context_defaults(struct vx_req *req, struct vx_context *ctx)
 /* The variant object of one toggle. */
 static json_t *variant_json(const struct vx_variant_result *vr)
 {
-    json_t *v = json_pack("{s:s, s:b}", "name", vr->name, "enabled",
-                          vr->enabled);
+    json_t *v =
+        json_pack("{s:s, s:b}", "name", vr->name, "enabled", vr->enabled);
 
     if (vr->payload_type && vr->payload_value)
         json_object_set_new(v, "payload",
@@ -184,8 +184,7 @@ static json_t *variant_json(const struct vx_variant_result *vr)
                                       "value", vr->payload_value));
     json_object_set_new(v, "feature_enabled",
                         json_boolean(vr->feature_enabled));
-    json_object_set_new(v, "featureEnabled",
-                        json_boolean(vr->feature_enabled));
+    json_object_set_new(v, "featureEnabled", json_boolean(vr->feature_enabled));
     return v;
 }
 
@@ -204,8 +203,7 @@ static json_t *toggles_json(const struct vx_flagset *fs,
         const struct vx_feature *f = &fs->features[i];
         struct vx_variant_result vr;
 
-        if (!vx_principal_has_project(who,
-                                      f->project ? f->project : "default"))
+        if (!vx_principal_has_project(who, f->project ? f->project : "default"))
             continue;
         vx_eval_feature_variant(fs, f, ctx, &vr);
         if (!vr.feature_enabled)
@@ -342,16 +340,15 @@ out:
 }
 
 const struct vx_route vx_routes_frontend[] = {
-    {"GET", "/api/frontend", VX_ACCESS_FRONTEND, VX_ROLE_NONE,
-     on_frontend_get},
+    {"GET", "/api/frontend", VX_ACCESS_FRONTEND, VX_ROLE_NONE, on_frontend_get},
     {"POST", "/api/frontend", VX_ACCESS_FRONTEND, VX_ROLE_NONE,
      on_frontend_post},
     /* Preflights carry no token; the origin check is theirs. */
     {"OPTIONS", "/api/frontend", VX_ACCESS_PUBLIC, VX_ROLE_NONE,
      vx_cors_preflight},
-    {"OPTIONS", "/api/frontend/client/metrics", VX_ACCESS_PUBLIC,
-     VX_ROLE_NONE, vx_cors_preflight},
-    {"OPTIONS", "/api/frontend/client/register", VX_ACCESS_PUBLIC,
-     VX_ROLE_NONE, vx_cors_preflight},
+    {"OPTIONS", "/api/frontend/client/metrics", VX_ACCESS_PUBLIC, VX_ROLE_NONE,
+     vx_cors_preflight},
+    {"OPTIONS", "/api/frontend/client/register", VX_ACCESS_PUBLIC, VX_ROLE_NONE,
+     vx_cors_preflight},
     {NULL, NULL, 0, 0, NULL},
 };
