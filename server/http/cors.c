@@ -89,7 +89,8 @@ void vx_cors_apply(const struct vx_req *req, struct vx_reply *rep)
     const char *origins = req->app->cfg->frontend_origins;
     const char *origin = vx_req_header(req, "Origin");
 
-    if (!vx_cors_path(req->path) || has_header(rep, "Vary"))
+    if (!vx_cors_path(req->path) ||
+        has_header(rep, "Access-Control-Allow-Origin"))
         return;
     vx_reply_header(rep, "Vary", "Origin");
     if (!vx_cors_origin_allowed(origins, origin))

@@ -27,7 +27,7 @@ bool vx_cors_origin_allowed(const char *origins, const char *origin);
  * Add the CORS headers of an answer on a frontend path to rep: Vary:
  * Origin always, and Access-Control-Allow-Origin and -Expose-Headers
  * when the request's Origin is allowed. Does nothing on other paths or
- * for requests that already have them.
+ * when rep already has Access-Control-Allow-Origin.
  */
 void vx_cors_apply(const struct vx_req *req, struct vx_reply *rep);
 
