@@ -156,6 +156,12 @@ static void context_from_object(json_t *context, struct vx_context *ctx)
  * address as remoteAddress, and "default" as the environment, which is
  * what Unleash's SDKs assume when none is configured (the flags are
  * still those of the token's environment).
+ *
+ * NEEDSWORK: behind a reverse proxy the caller's address is the proxy's;
+ * a trusted-proxy setting would let X-Forwarded-For name the browser.
+ * The client specification expects no remoteAddress when the context
+ * gives none, so its "missing remoteAddress" case only holds for
+ * callers whose address the strategy does not list.
  */
 static void context_defaults(struct vx_req *req, struct vx_context *ctx)
 {
