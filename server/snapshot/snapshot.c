@@ -699,10 +699,14 @@ int vx_snapshot_feature(struct vx_snapshot *snap, const char *name,
     json_t *p;
 
     *out = NULL;
-    json_array_foreach(projects, i, p)
-        allowed = allowed || !strcmp(json_string_value(p), f ? f->project
-                                                             : "");
-    if (!f || !allowed)
+    if (!f)
+        return VX_ENOTFOUND;
+    json_array_foreach(projects, i, p) {
+        const char *id = json_string_value(p);
+
+        allowed = allowed || (id && !strcmp(id, f->project));
+    }
+    if (!allowed)
         return VX_ENOTFOUND;
     ch = inline_segs ? &f->inl : &f->top;
     vx_buf_adds(&key, snap->environment);

@@ -104,6 +104,13 @@ static json_t *params_norm(json_t *params)
     return out;
 }
 
+/* The member of index named by the string member key of row, or NULL. */
+static json_t *lookup(json_t *index, json_t *row, const char *key)
+{
+    return json_object_get(index,
+                           json_string_value(json_object_get(row, key)));
+}
+
 /* v itself (a new reference) when it is an array, else a new []. */
 static json_t *array_or_empty(json_t *v)
 {
@@ -141,9 +148,8 @@ static int load_features(struct vx_store *st, const char *env,
         json_object_del(f, "variants");
         json_object_set_new(f, "strategies", json_array());
         json_object_set_new(f, "variants", variants);
-        json_object_set(by_name, json_string_value(json_object_get(f,
-                                                                   "name")),
-                        f);
+        json_object_set(by_name,
+                        json_string_value(json_object_get(f, "name")), f);
     }
     return VX_OK;
 }
@@ -176,8 +182,7 @@ static int load_strategies(struct vx_store *st, const char *env,
     if (rc)
         return rc;
     json_array_foreach(rows, i, r) {
-        json_t *f = json_object_get(by_name, json_string_value(
-                                                 json_object_get(r, "feature")));
+        json_t *f = lookup(by_name, r, "feature");
         json_t *s, *segs = json_object_get(r, "segments");
 
         if (!f)
@@ -222,8 +227,7 @@ static int load_dependencies(struct vx_store *st, json_t *by_name,
     if (rc)
         return rc;
     json_array_foreach(rows, i, r) {
-        json_t *f = json_object_get(by_name, json_string_value(
-                                                 json_object_get(r, "child")));
+        json_t *f = lookup(by_name, r, "child");
         json_t *d, *deps, *variants = json_object_get(r, "variants");
 
         if (!f)

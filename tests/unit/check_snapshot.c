@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <zlib.h>
@@ -586,6 +587,57 @@ START_TEST(environments_come_and_go)
 }
 END_TEST
 
+/* Poll the development answer until told to stop; count bad answers. */
+static void *poller(void *arg)
+{
+    atomic_int *stop = arg;
+    struct vx_client_query q = {0};
+    long bad = 0;
+
+    while (!atomic_load(stop)) {
+        struct vx_snapshot *snap = vx_snapshots_get(ss, "development");
+        struct vx_answer *a = NULL;
+        json_t *r;
+
+        vx_snapshot_answer(snap, &q, &a);
+        vx_snapshot_release(snap);
+        r = json_loadb(a->body, a->len, 0, NULL);
+        bad += !json_is_boolean(json_object_get(feature(r, "alpha"),
+                                                "enabled"));
+        json_decref(r);
+        vx_answer_release(a);
+    }
+    return (void *)bad;
+}
+
+START_TEST(readers_run_through_rebuilds)
+{
+    pthread_t t[4];
+    atomic_int stop;
+    void *bad;
+    json_t *r;
+    struct vx_client_query q = {0};
+
+    atomic_init(&stop, 0);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, poller, &stop), 0);
+    for (int i = 0; i < 40; i++)
+        exec_sql(i % 2 ? "UPDATE feature_environments SET enabled = 1"
+                         " WHERE feature_name = 'alpha';"
+                       : "UPDATE feature_environments SET enabled = 0"
+                         " WHERE feature_name = 'alpha';");
+    atomic_store(&stop, 1);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(pthread_join(t[i], &bad), 0);
+        ck_assert_ptr_null(bad);
+    }
+    r = answer_json("development", &q, NULL);
+    ck_assert(json_is_true(json_object_get(feature(r, "alpha"),
+                                           "enabled")));
+    json_decref(r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("snapshot");
@@ -606,6 +658,7 @@ static Suite *suite(void)
     tcase_add_test(tc, flagset_follows_the_environment);
     tcase_add_test(tc, single_feature_answer);
     tcase_add_test(tc, environments_come_and_go);
+    tcase_add_test(tc, readers_run_through_rebuilds);
     suite_add_tcase(s, tc);
     return s;
 }
