@@ -20,5 +20,6 @@ const struct vx_route *const vx_route_tables[] = {
     vx_routes_admin_metrics,
     vx_routes_import,
     vx_routes_change_requests,
+    vx_routes_frontend,
     NULL,
 };

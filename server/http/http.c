@@ -20,6 +20,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "http/cors.h"
 #include "http/router.h"
 #include "log.h"
 #include "util.h"
@@ -200,6 +201,32 @@ json_t *vx_req_query_all(const struct vx_req *req, const char *key)
     return w.out;
 }
 
+struct query_each {
+    void (*fn)(void *arg, const char *key, const char *value);
+    void *arg;
+};
+
+static enum MHD_Result on_query_each(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, const char *value)
+{
+    struct query_each *w = cls;
+
+    (void)kind;
+    w->fn(w->arg, key, value);
+    return MHD_YES;
+}
+
+void vx_req_query_each(const struct vx_req *req,
+                       void (*fn)(void *arg, const char *key,
+                                  const char *value),
+                       void *arg)
+{
+    struct query_each w = {fn, arg};
+
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+                              on_query_each, &w);
+}
+
 const char *vx_req_header(const struct vx_req *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
@@ -331,6 +358,7 @@ static enum MHD_Result finish_request(struct request_state *rs)
     } else {
         vx_route(req, &rep);
     }
+    vx_cors_apply(req, &rep);
     ret = send_reply(rs, &rep);
     reply_release(&rep);
     return ret;

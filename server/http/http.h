@@ -77,6 +77,16 @@ const char *vx_req_query(const struct vx_req *req, const char *key);
 /* Every query-string value of key, as a new array of strings. */
 json_t *vx_req_query_all(const struct vx_req *req, const char *key);
 
+/*
+ * Call fn(arg, key, value) for every query-string argument in the order
+ * sent; value is NULL for a bare "key" without '='. Both are borrowed
+ * for the call only.
+ */
+void vx_req_query_each(const struct vx_req *req,
+                       void (*fn)(void *arg, const char *key,
+                                  const char *value),
+                       void *arg);
+
 /* A request header; NULL if absent. */
 const char *vx_req_header(const struct vx_req *req, const char *name);
 
