@@ -391,6 +391,31 @@ static int check_segments(struct vx_store *st, json_t *body,
 }
 
 /*
+ * A strategy variant given without stickiness follows its strategy's
+ * stickiness, as SDKs read a variant that has none: set it so, rather
+ * than to "default", which would bucket on another field.
+ */
+static void inherit_stickiness(json_t *given, json_t *checked,
+                               json_t *params)
+{
+    const char *stick =
+        json_string_value(json_object_get(params, "stickiness"));
+    json_t *v;
+    size_t i;
+
+    if (!stick || !stick[0])
+        return;
+    json_array_foreach (checked, i, v) {
+        json_t *orig = json_array_get(given, i);
+        const char *own =
+            json_string_value(json_object_get(orig, "stickiness"));
+
+        if (!own || !own[0])
+            json_object_set_new(v, "stickiness", json_string(stick));
+    }
+}
+
+/*
  * Check a strategy body for feature of project into *out, in the API
  * shape without id; sortOrder is -1 when the body has none.
  */
@@ -430,6 +455,8 @@ static int check_strategy(struct vx_store *st, const char *project,
         rc = vx_op_variants_check_opts(json_object_get(body, "variants"),
                                        0, opts, "/body/variants", &vars,
                                        err);
+    if (rc == VX_OK)
+        inherit_stickiness(json_object_get(body, "variants"), vars, params);
     if (rc == VX_OK)
         *out = json_pack("{s:s, s:s?, s:b, s:O, s:O, s:O, s:O, s:I}", "name",
                          name, "title", title, "disabled", disabled,

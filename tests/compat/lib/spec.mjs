@@ -56,15 +56,13 @@ export function stateOf(spec) {
   };
 }
 
-// Load a specification into a fresh server. Returns the names of flags
-// whose state Vexil refuses to store, with the reason, so their cases
-// can be skipped with that reason rather than silently.
-export async function loadSpec(vexil, spec) {
-  const { state, removed } = stateOf(spec);
+// The flags of a specification whose state Vexil refuses to store, with
+// the reason, so that their cases are skipped with that reason rather
+// than silently.
+export function unloadableOf(spec) {
+  const { state } = stateOf(spec);
   const features = state.features || [];
   const unloadable = new Map();
-  const names = new Set(features.map((f) => f.name));
-
   for (const f of features) {
     for (const d of f.dependencies || []) {
       const parent = features.find((p) => p.name === d.feature);
@@ -100,6 +98,17 @@ export async function loadSpec(vexil, spec) {
         'is unknown; Vexil, like Unleash, refuses to store it');
     }
   }
+
+  return unloadable;
+}
+
+// Load a specification into a fresh server; flags unloadableOf() names
+// are left out.
+export async function loadSpec(vexil, spec) {
+  const { state, removed } = stateOf(spec);
+  const features = state.features || [];
+  const unloadable = unloadableOf(spec);
+  const names = new Set(features.map((f) => f.name));
 
   const custom = new Set();
   for (const f of features) {
