@@ -17,7 +17,7 @@ struct vx_app {
     struct vx_store *store;
     struct vx_auth *auth;
     struct vx_snapshots *snapshots; /* NULL until the SDK API exists */
-    struct vx_metrics *metrics; /* SDK usage counts, see metrics.h */
+    struct vx_metrics *metrics;     /* SDK usage counts, see metrics.h */
 };
 
 #endif

@@ -9,21 +9,21 @@
 #include <stddef.h>
 
 struct vx_config {
-    char *host;           /* VEXIL_HOST, --host: 127.0.0.1 */
-    int port;             /* VEXIL_PORT, --port: 4242; 0 picks a free one */
-    char *db_path;        /* VEXIL_DB, --db: ./data/vexil.db */
-    int log_level;        /* VEXIL_LOG_LEVEL, --log-level: info */
-    int threads;          /* VEXIL_THREADS, --threads: 4 */
-    size_t body_limit;    /* VEXIL_BODY_LIMIT, --body-limit: 1 MiB */
-    char *admin_token;    /* VEXIL_ADMIN_TOKEN: bootstrap admin secret */
-    char *init_admin;     /* VEXIL_INIT_ADMIN_TOKENS, comma-separated */
-    char *init_client;    /* VEXIL_INIT_CLIENT_TOKENS */
-    char *init_frontend;  /* VEXIL_INIT_FRONTEND_TOKENS */
+    char *host;             /* VEXIL_HOST, --host: 127.0.0.1 */
+    int port;               /* VEXIL_PORT, --port: 4242; 0 picks a free one */
+    char *db_path;          /* VEXIL_DB, --db: ./data/vexil.db */
+    int log_level;          /* VEXIL_LOG_LEVEL, --log-level: info */
+    int threads;            /* VEXIL_THREADS, --threads: 4 */
+    size_t body_limit;      /* VEXIL_BODY_LIMIT, --body-limit: 1 MiB */
+    char *admin_token;      /* VEXIL_ADMIN_TOKEN: bootstrap admin secret */
+    char *init_admin;       /* VEXIL_INIT_ADMIN_TOKENS, comma-separated */
+    char *init_client;      /* VEXIL_INIT_CLIENT_TOKENS */
+    char *init_frontend;    /* VEXIL_INIT_FRONTEND_TOKENS */
     char *frontend_origins; /* VEXIL_FRONTEND_ORIGINS: "*" */
-    char *port_file;      /* --port-file: write the bound port there */
-    int drain_seconds;    /* VEXIL_DRAIN_SECONDS: 10 */
+    char *port_file;        /* --port-file: write the bound port there */
+    int drain_seconds;      /* VEXIL_DRAIN_SECONDS: 10 */
     int metrics_flush_seconds; /* VEXIL_METRICS_FLUSH_SECONDS: 5 */
-    int protect_production; /* VEXIL_PROTECT_PRODUCTION: 0 */
+    int protect_production;    /* VEXIL_PROTECT_PRODUCTION: 0 */
 };
 
 /*

@@ -15,8 +15,8 @@
  * (unescaped, caller frees). *parent is NULL if the path does not lead
  * to a container.
  */
-static int resolve_parent(json_t *doc, const char *pointer,
-                          json_t **parent, char **last)
+static int resolve_parent(json_t *doc, const char *pointer, json_t **parent,
+                          char **last)
 {
     const char *p = pointer;
     json_t *cur = doc;
@@ -66,8 +66,7 @@ static int resolve_parent(json_t *doc, const char *pointer,
 }
 
 /* Array index of tok in arr; "-" means the end when allow_end. */
-static int array_index(json_t *arr, const char *tok, int allow_end,
-                       size_t *idx)
+static int array_index(json_t *arr, const char *tok, int allow_end, size_t *idx)
 {
     char *e;
     unsigned long v;
@@ -194,8 +193,7 @@ static int apply_one(json_t *doc, json_t *op, size_t i, struct vx_err *err)
     return VX_OK;
 }
 
-int vx_json_patch(json_t *doc, json_t *patch, json_t **out,
-                  struct vx_err *err)
+int vx_json_patch(json_t *doc, json_t *patch, json_t **out, struct vx_err *err)
 {
     json_t *copy, *op;
     size_t i;
@@ -206,13 +204,11 @@ int vx_json_patch(json_t *doc, json_t *patch, json_t **out,
                           "a PATCH body must be a JSON Patch array of "
                           "operations");
     copy = json_deep_copy(doc);
-    json_array_foreach(patch, i, op)
-    {
+    json_array_foreach (patch, i, op) {
         int rc = json_is_object(op)
                      ? apply_one(copy, op, i, err)
                      : vx_err_set(err, VX_EINVAL, "/body",
-                                  "patch operation %zu is not an object",
-                                  i);
+                                  "patch operation %zu is not an object", i);
 
         if (rc) {
             json_decref(copy);

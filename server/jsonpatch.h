@@ -15,7 +15,6 @@
  * *out is the patched document (caller owns) and doc is untouched; on
  * failure VX_EINVAL with a message naming the operation.
  */
-int vx_json_patch(json_t *doc, json_t *patch, json_t **out,
-                  struct vx_err *err);
+int vx_json_patch(json_t *doc, json_t *patch, json_t **out, struct vx_err *err);
 
 #endif

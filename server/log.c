@@ -12,8 +12,7 @@
 
 static enum vx_log_level log_level = VX_LOG_INFO;
 
-static const char *const level_names[] = {"error", "warn", "info",
-                                          "debug"};
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 int vx_log_parse_level(const char *name)
 {
@@ -43,8 +42,8 @@ void vx_log(enum vx_log_level level, const char *msg, const char *fmt, ...)
     if (!vx_log_enabled(level))
         return;
     vx_time_iso(vx_time_now_ms(), ts, sizeof(ts));
-    n = (size_t)snprintf(line, sizeof(line), "ts=%s level=%s msg=\"%s\"",
-                         ts, level_names[level], msg);
+    n = (size_t)snprintf(line, sizeof(line), "ts=%s level=%s msg=\"%s\"", ts,
+                         level_names[level], msg);
     if (fmt && n < sizeof(line) - 2) {
         line[n++] = ' ';
         va_start(ap, fmt);

@@ -80,8 +80,7 @@ static int ensure_token(struct vx_store *st, enum vx_token_type type,
     if (project && strcmp(project, "*") && strcmp(project, "[]"))
         projects = json_pack("[s]", project);
     r.type = type;
-    r.name = type == VX_TOKEN_ADMIN ? "admin (from settings)"
-                                    : "from settings";
+    r.name = type == VX_TOKEN_ADMIN ? "admin (from settings)" : "from settings";
     r.environment = env;
     r.projects = projects;
     r.user_id = 1;
@@ -168,8 +167,7 @@ static int bootstrap_tokens(struct vx_store *st, const struct vx_config *cfg)
     rc = vx_store_finish(st, rc, &err);
 out:
     if (rc)
-        fprintf(stderr, "vexil: cannot create start-up tokens: %s\n",
-                err.msg);
+        fprintf(stderr, "vexil: cannot create start-up tokens: %s\n", err.msg);
     return rc;
 }
 
@@ -224,12 +222,10 @@ static int serve(struct vx_config *cfg)
     }
     app.snapshots = vx_snapshots_new(app.store);
     if (vx_snapshots_rebuild(app.snapshots, &err)) {
-        vx_log_error("cannot build flag snapshots", "error=\"%s\"",
-                     err.msg);
+        vx_log_error("cannot build flag snapshots", "error=\"%s\"", err.msg);
         goto out;
     }
-    vx_store_set_change_hook(app.store, vx_snapshots_on_change,
-                             app.snapshots);
+    vx_store_set_change_hook(app.store, vx_snapshots_on_change, app.snapshots);
     app.metrics = vx_metrics_new(app.store, cfg->metrics_flush_seconds);
     if (vx_metrics_start(app.metrics))
         goto out;
@@ -239,8 +235,8 @@ static int serve(struct vx_config *cfg)
     sched = vx_cr_scheduler_start(app.store);
     if (cfg->port_file)
         write_port_file(cfg->port_file, port);
-    vx_log_info("listening", "host=%s port=%d db=\"%s\" version=%s",
-                cfg->host, port, cfg->db_path, VX_VERSION);
+    vx_log_info("listening", "host=%s port=%d db=\"%s\" version=%s", cfg->host,
+                port, cfg->db_path, VX_VERSION);
     vx_log_info("stopping", "signal=%d", wait_for_signal(&set));
     vx_http_stop(http, cfg->drain_seconds);
     vx_cr_scheduler_stop(sched);
@@ -258,9 +254,8 @@ out:
 }
 
 /* Parse the options of `token create` into r; -1 on a bad option. */
-static int parse_token_args(int argc, char **argv,
-                            struct vx_token_request *r, json_t *projects,
-                            char **db)
+static int parse_token_args(int argc, char **argv, struct vx_token_request *r,
+                            json_t *projects, char **db)
 {
     for (int i = 0; i < argc; i++) {
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -348,7 +343,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (!strcmp(cmd, "version") || (argc > 1 && !strcmp(argv[1], "--version"))) {
+    if (!strcmp(cmd, "version") ||
+        (argc > 1 && !strcmp(argv[1], "--version"))) {
         printf("vexil %s\n", VX_VERSION);
         return 0;
     }

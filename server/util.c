@@ -37,9 +37,9 @@ void vx_time_iso(int64_t ms, char *buf, size_t len)
     struct tm tm;
 
     gmtime_r(&secs, &tm);
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (int)(ms % 1000));
 }
 
 /* Read exactly n digits at *p into *out and advance; -1 if not digits. */
@@ -68,8 +68,7 @@ int vx_time_parse(const char *s, int64_t *ms)
         return VX_EINVAL;
     if (*p == 'T' || *p == 't' || *p == ' ') {
         p++;
-        if (take_digits(&p, 2, &h) || *p++ != ':' ||
-            take_digits(&p, 2, &mi))
+        if (take_digits(&p, 2, &h) || *p++ != ':' || take_digits(&p, 2, &mi))
             return VX_EINVAL;
         if (*p == ':' && (p++, take_digits(&p, 2, &sec)))
             return VX_EINVAL;
@@ -113,8 +112,8 @@ void vx_uuid(char buf[37])
     snprintf(buf, 37,
              "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
              "%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-             b[10], b[11], b[12], b[13], b[14], b[15]);
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+             b[11], b[12], b[13], b[14], b[15]);
 }
 
 void vx_random_hex(char *out, size_t n)

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int vx_err_set(struct vx_err *err, int code, const char *path,
-               const char *fmt, ...)
+int vx_err_set(struct vx_err *err, int code, const char *path, const char *fmt,
+               ...)
 {
     va_list ap;
 

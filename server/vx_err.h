@@ -9,15 +9,15 @@
 
 enum {
     VX_OK = 0,
-    VX_EINVAL = -1,    /* bad input: 400 */
-    VX_ENOTFOUND = -2, /* 404 */
-    VX_ECONFLICT = -3, /* duplicate or stale: 409 */
+    VX_EINVAL = -1,     /* bad input: 400 */
+    VX_ENOTFOUND = -2,  /* 404 */
+    VX_ECONFLICT = -3,  /* duplicate or stale: 409 */
     VX_EFORBIDDEN = -4, /* 403 */
-    VX_EDB = -5,       /* storage failure: 500 */
-    VX_EINTERNAL = -6, /* any other failure: 500 */
-    VX_ETOOLARGE = -7, /* 413 */
-    VX_EMEDIA = -8,    /* 415 */
-    VX_EUNAUTH = -9,   /* 401 */
+    VX_EDB = -5,        /* storage failure: 500 */
+    VX_EINTERNAL = -6,  /* any other failure: 500 */
+    VX_ETOOLARGE = -7,  /* 413 */
+    VX_EMEDIA = -8,     /* 415 */
+    VX_EUNAUTH = -9,    /* 401 */
 };
 
 struct vx_err {
@@ -31,9 +31,8 @@ struct vx_err {
  * callers can write `return vx_err_set(err, VX_EINVAL, "/body/name",
  * "...")`. path may be NULL.
  */
-int vx_err_set(struct vx_err *err, int code, const char *path,
-               const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+int vx_err_set(struct vx_err *err, int code, const char *path, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
 
 /* Reset err to "no error". */
 void vx_err_clear(struct vx_err *err);

@@ -35,10 +35,9 @@ struct vx_auth {
     size_t count;
 };
 
-static const char *const type_names[] = {NULL, "client", "frontend",
-                                         "admin", "personal"};
-static const char *const role_names[] = {NULL, "Viewer", "Editor",
-                                         "Admin"};
+static const char *const type_names[] = {NULL, "client", "frontend", "admin",
+                                         "personal"};
+static const char *const role_names[] = {NULL, "Viewer", "Editor", "Admin"};
 
 enum vx_token_type vx_token_type_parse(const char *name)
 {
@@ -188,8 +187,8 @@ static void entry_from_row(struct entry *e, json_t *row)
     sodium_hex2bin(e->hash, VX_HASH_LEN, hex, strlen(hex), NULL, NULL, NULL);
     e->token_id = json_integer_value(json_object_get(row, "id"));
     e->user_id = json_integer_value(json_object_get(row, "userId"));
-    e->type = vx_token_type_parse(
-        json_string_value(json_object_get(row, "type")));
+    e->type =
+        vx_token_type_parse(json_string_value(json_object_get(row, "type")));
     e->role = vx_role_parse(json_string_value(json_object_get(row, "role")));
     snprintf(e->user, sizeof(e->user), "%s", user ? user : "");
     snprintf(e->environment, sizeof(e->environment), "%s", env ? env : "");
@@ -248,9 +247,9 @@ int vx_auth_lookup(struct vx_auth *auth, const char *secret,
 
     pthread_rwlock_rdlock(&auth->lock);
     /* Before the first reload there is no table to search. */
-    e = auth->count ? bsearch(&key, auth->entries, auth->count, sizeof(*e),
-                              cmp_entry)
-                    : NULL;
+    e = auth->count
+            ? bsearch(&key, auth->entries, auth->count, sizeof(*e), cmp_entry)
+            : NULL;
     if (e && sodium_memcmp(e->hash, key.hash, VX_HASH_LEN) == 0 &&
         (!e->expires_ms || e->expires_ms > vx_time_now_ms())) {
         who->type = e->type;
@@ -279,8 +278,7 @@ int vx_principal_has_project(const struct vx_principal *who,
     size_t i;
     json_t *p;
 
-    json_array_foreach(who->projects, i, p)
-    {
+    json_array_foreach (who->projects, i, p) {
         const char *name = json_string_value(p);
 
         if (name && (!strcmp(name, "*") || !strcmp(name, project)))

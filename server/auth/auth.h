@@ -48,8 +48,8 @@ struct vx_principal {
     int64_t token_id;
     int64_t user_id;
     enum vx_role role;
-    char user[128];                      /* user name, for the audit log */
-    char environment[VX_NAME_MAX + 1];   /* client and frontend tokens */
+    char user[128];                    /* user name, for the audit log */
+    char environment[VX_NAME_MAX + 1]; /* client and frontend tokens */
     json_t *projects; /* array of names, ["*"] for all; owned */
 };
 

@@ -33,8 +33,7 @@ static int check_scope(struct vx_store *st, const struct vx_token_request *r,
                           r->environment);
     if (rc)
         return rc;
-    json_array_foreach(r->projects, i, p)
-    {
+    json_array_foreach (r->projects, i, p) {
         const char *name = json_string_value(p);
 
         if (!name)
@@ -54,8 +53,8 @@ static int check_given(const struct vx_token_request *r, struct vx_err *err)
     char *project = NULL, *env = NULL;
     int rc = vx_token_secret_parse(r->type, r->secret, &project, &env, err);
 
-    if (rc == VX_OK && env && r->environment &&
-        strcmp(env, r->environment) && strcmp(env, "*"))
+    if (rc == VX_OK && env && r->environment && strcmp(env, r->environment) &&
+        strcmp(env, "*"))
         rc = vx_err_set(err, VX_EINVAL, NULL,
                         "the token's environment part \"%s\" does not "
                         "match its environment \"%s\"",
@@ -89,8 +88,7 @@ int vx_token_issue(struct vx_store *st, const struct vx_actor *who,
     if (r->secret)
         snprintf(secret_out, len, "%s", r->secret);
     else
-        vx_token_secret_new(r->type, r->environment, projects, secret_out,
-                            len);
+        vx_token_secret_new(r->type, r->environment, projects, secret_out, len);
     vx_token_hash(secret_out, hash);
     vx_token_display(secret_out, display, sizeof(display));
     row.hash = hash;

@@ -31,8 +31,7 @@ static int read_legal(json_t *arr, json_t **out, struct vx_err *err)
         rc = vx_err_set(err, VX_EINVAL, "/body/legalValues",
                         "a context field may have at most %d legal values",
                         LEGAL_MAX);
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         const char *val = NULL, *desc = "";
         char path[96];
 

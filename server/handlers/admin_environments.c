@@ -21,10 +21,10 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
         rc = vx_store_envs_list(req->app->store, &list, &err);
         vx_store_done(req->app->store);
     }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL
-                       : json_pack("{s:i, s:o}", "version", 1,
-                                   "environments", list));
+    vx_reply_result(
+        rep, rc, &err, 200,
+        rc ? NULL
+           : json_pack("{s:i, s:o}", "version", 1, "environments", list));
 }
 
 static void on_get(struct vx_req *req, struct vx_reply *rep)
@@ -34,8 +34,8 @@ static void on_get(struct vx_req *req, struct vx_reply *rep)
     int rc = vx_store_read(req->app->store, &err);
 
     if (rc == VX_OK) {
-        rc = vx_store_env_get(req->app->store, vx_req_param(req, "name"),
-                              &env, &err);
+        rc = vx_store_env_get(req->app->store, vx_req_param(req, "name"), &env,
+                              &err);
         vx_store_done(req->app->store);
     }
     vx_reply_result(rep, rc, &err, 200, env);
@@ -60,8 +60,7 @@ static void on_create(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK)
         rc = vx_v_bool(body, "enabled", VX_OPTIONAL, &enabled, &err);
     if (rc == VX_OK)
-        rc = vx_v_int(body, "sortOrder", VX_OPTIONAL, 0, 1000000, &sort,
-                      &err);
+        rc = vx_v_int(body, "sortOrder", VX_OPTIONAL, 0, 1000000, &sort, &err);
     if (rc == VX_OK)
         rc = vx_store_begin(st, &err);
     if (rc)
@@ -72,8 +71,8 @@ static void on_create(struct vx_req *req, struct vx_reply *rep)
         rc = vx_store_env_get(st, name, &env, &err);
     }
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "environment-created", NULL, NULL,
-                            name, NULL, env, &err);
+        rc = vx_store_event(st, &who, "environment-created", NULL, NULL, name,
+                            NULL, env, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 201, env);
@@ -95,8 +94,7 @@ static void on_update(struct vx_req *req, struct vx_reply *rep)
         return;
     rc = vx_v_enum(body, "type", VX_OPTIONAL, env_types, &type, &err);
     if (rc == VX_OK)
-        rc = vx_v_int(body, "sortOrder", VX_OPTIONAL, 0, 1000000, &sort,
-                      &err);
+        rc = vx_v_int(body, "sortOrder", VX_OPTIONAL, 0, 1000000, &sort, &err);
     if (rc == VX_OK)
         rc = vx_store_begin(st, &err);
     if (rc)
@@ -107,8 +105,8 @@ static void on_update(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK)
         rc = vx_store_env_get(st, name, &env, &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "environment-updated", NULL, NULL,
-                            name, pre, env, &err);
+        rc = vx_store_event(st, &who, "environment-updated", NULL, NULL, name,
+                            pre, env, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 200, env);

@@ -35,10 +35,9 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
             rc = vx_store_features_list(st, project, &list, &err);
         vx_store_done(st);
     }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL
-                       : json_pack("{s:i, s:o}", "version", 2, "features",
-                                   list));
+    vx_reply_result(
+        rep, rc, &err, 200,
+        rc ? NULL : json_pack("{s:i, s:o}", "version", 2, "features", list));
 }
 
 /*
@@ -55,8 +54,7 @@ static int check_tag(json_t *tag, const char *where, struct vx_err *err)
 
     if (!json_is_object(tag))
         return vx_err_set(err, VX_EINVAL, where,
-                          "`%s` must be an object with type and value",
-                          where);
+                          "`%s` must be an object with type and value", where);
     snprintf(path, sizeof(path), "%s/type", where);
     if (!type || !vx_name_ok(type, TAG_MAX))
         return vx_err_set(err, VX_EINVAL, path,
@@ -67,8 +65,8 @@ static int check_tag(json_t *tag, const char *where, struct vx_err *err)
     if (!json_is_string(value) || json_string_length(value) < 1 ||
         json_string_length(value) > TAG_MAX)
         return vx_err_set(err, VX_EINVAL, path,
-                          "`%s` must be a string of 1 to %d characters",
-                          path, TAG_MAX);
+                          "`%s` must be a string of 1 to %d characters", path,
+                          TAG_MAX);
     return VX_OK;
 }
 
@@ -104,11 +102,10 @@ static int read_new_flag(json_t *body, const char **name, const char **type,
     if (rc == VX_OK)
         rc = vx_v_string(body, "description", VX_OPTIONAL, 0, desc, err);
     if (rc == VX_OK)
-        rc = vx_v_bool(body, "impressionData", VX_OPTIONAL, impression,
-                       err);
+        rc = vx_v_bool(body, "impressionData", VX_OPTIONAL, impression, err);
     if (rc == VX_OK)
         rc = vx_v_array(body, "tags", VX_OPTIONAL, tags, err);
-    json_array_foreach(*tags, i, tag) {
+    json_array_foreach (*tags, i, tag) {
         if (rc)
             break;
         snprintf(where, sizeof(where), "/body/tags/%zu", i);
@@ -134,9 +131,9 @@ static void on_create(struct vx_req *req, struct vx_reply *rep)
         rc = vx_store_begin(st, &err);
     if (rc)
         goto out;
-    rc = vx_op_feature_create(st, &who, vx_req_param(req, "projectId"),
-                              name, type ? type : "release", desc,
-                              impression, tags, &flag, &err);
+    rc = vx_op_feature_create(st, &who, vx_req_param(req, "projectId"), name,
+                              type ? type : "release", desc, impression, tags,
+                              &flag, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 201, rc ? NULL : json_incref(flag));
@@ -154,8 +151,7 @@ static void on_get(struct vx_req *req, struct vx_reply *rep)
 
     if (rc == VX_OK) {
         rc = vx_op_feature_get(st, vx_req_param(req, "projectId"),
-                               vx_req_param(req, "featureName"), &flag,
-                               &err);
+                               vx_req_param(req, "featureName"), &flag, &err);
         vx_store_done(st);
     }
     vx_reply_result(rep, rc, &err, 200, flag);
@@ -197,11 +193,10 @@ static int read_edit(json_t *obj, const char *feature,
 static void edit_from(json_t *flag, struct vx_feature_edit *edit)
 {
     edit->type = json_string_value(json_object_get(flag, "type"));
-    edit->description = json_string_value(json_object_get(flag,
-                                                          "description"));
+    edit->description = json_string_value(json_object_get(flag, "description"));
     edit->stale = json_is_true(json_object_get(flag, "stale"));
-    edit->impression_data = json_is_true(json_object_get(flag,
-                                                         "impressionData"));
+    edit->impression_data =
+        json_is_true(json_object_get(flag, "impressionData"));
 }
 
 /* PUT P/features/:featureName: replace editable fields. */
@@ -240,7 +235,7 @@ out:
 /* The fields of flag a JSON Patch may touch, as a new object. */
 static json_t *patchable(json_t *flag)
 {
-    static const char *const keys[] = {"name", "type", "description",
+    static const char *const keys[] = {"name",  "type",           "description",
                                        "stale", "impressionData", NULL};
     json_t *doc = json_object();
 
@@ -252,12 +247,12 @@ static json_t *patchable(json_t *flag)
 /* Refuse a patched document that gained or lost fields. */
 static int check_patched(json_t *doc, struct vx_err *err)
 {
-    static const char *const keys[] = {"name", "type", "description",
+    static const char *const keys[] = {"name",  "type",           "description",
                                        "stale", "impressionData", NULL};
     const char *key;
     json_t *v;
 
-    json_object_foreach(doc, key, v) {
+    json_object_foreach (doc, key, v) {
         int known = 0;
 
         for (int i = 0; keys[i]; i++)
@@ -278,8 +273,7 @@ static int check_patched(json_t *doc, struct vx_err *err)
 }
 
 /* Parse the body as a JSON array (a patch); a 400 reply if it is not. */
-static int read_patch(struct vx_req *req, struct vx_reply *rep,
-                      json_t **out)
+static int read_patch(struct vx_req *req, struct vx_reply *rep, json_t **out)
 {
     json_error_t jerr;
 
@@ -350,7 +344,7 @@ static int guard_envs_on(struct vx_store *st, const char *project,
     size_t i;
     int rc = vx_store_feature_envs_on(st, feature, &envs, err);
 
-    json_array_foreach(envs, i, env) {
+    json_array_foreach (envs, i, env) {
         if (rc)
             break;
         rc = vx_guard_env(st, project, json_string_value(env), err);
@@ -403,8 +397,8 @@ static void on_clone(struct vx_req *req, struct vx_reply *rep)
     if (rc)
         goto out;
     rc = vx_op_feature_clone(st, &who, vx_req_param(req, "projectId"),
-                             vx_req_param(req, "featureName"), name,
-                             replace, &flag, &err);
+                             vx_req_param(req, "featureName"), name, replace,
+                             &flag, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 201, rc ? NULL : json_incref(flag));
@@ -472,15 +466,13 @@ static void on_archived(struct vx_req *req, struct vx_reply *rep)
             rc = vx_store_features_archived(st, project, &list, &err);
         vx_store_done(st);
     }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL
-                       : json_pack("{s:i, s:o}", "version", 2, "features",
-                                   list));
+    vx_reply_result(
+        rep, rc, &err, 200,
+        rc ? NULL : json_pack("{s:i, s:o}", "version", 2, "features", list));
 }
 
 /* Revive (what 1) or delete for good (what 0) an archived flag. */
-static void archive_change(struct vx_req *req, struct vx_reply *rep,
-                           int revive)
+static void archive_change(struct vx_req *req, struct vx_reply *rep, int revive)
 {
     struct vx_store *st = req->app->store;
     struct vx_actor who = vx_req_actor(req);
@@ -550,16 +542,15 @@ static void on_tags(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK) {
         rc = vx_store_feature_row(st, feature, &row, &err);
         if (rc == VX_ENOTFOUND)
-            rc = vx_err_set(&err, rc, NULL,
-                            "There's no feature named \"%s\".", feature);
+            rc = vx_err_set(&err, rc, NULL, "There's no feature named \"%s\".",
+                            feature);
         if (rc == VX_OK)
             rc = vx_store_feature_tags(st, feature, &tags, &err);
         vx_store_done(st);
     }
     vx_reply_result(rep, rc, &err, 200,
                     rc ? NULL
-                       : json_pack("{s:i, s:o}", "version", 1, "tags",
-                                   tags));
+                       : json_pack("{s:i, s:o}", "version", 1, "tags", tags));
     json_decref(row);
 }
 
@@ -573,14 +564,13 @@ static void tag_change(struct vx_req *req, struct vx_reply *rep,
     int rc = vx_store_begin(st, &err);
 
     if (rc == VX_OK) {
-        rc = vx_op_feature_tag(st, &who, vx_req_param(req, "featureName"),
-                               type, value, add, &err);
+        rc = vx_op_feature_tag(st, &who, vx_req_param(req, "featureName"), type,
+                               value, add, &err);
         rc = vx_store_finish(st, rc, &err);
     }
     vx_reply_result(rep, rc, &err, add ? 201 : 200,
                     add && rc == VX_OK
-                        ? json_pack("{s:s, s:s}", "type", type, "value",
-                                    value)
+                        ? json_pack("{s:s, s:s}", "type", type, "value", value)
                         : NULL);
 }
 
@@ -595,8 +585,7 @@ static void on_tag_add(struct vx_req *req, struct vx_reply *rep)
     if (check_tag(body, "/body", &err))
         vx_reply_err(rep, &err);
     else
-        tag_change(req, rep,
-                   json_string_value(json_object_get(body, "type")),
+        tag_change(req, rep, json_string_value(json_object_get(body, "type")),
                    json_string_value(json_object_get(body, "value")), 1);
     json_decref(body);
 }
@@ -604,17 +593,17 @@ static void on_tag_add(struct vx_req *req, struct vx_reply *rep)
 /* DELETE .../tags/:type/:value. */
 static void on_tag_remove(struct vx_req *req, struct vx_reply *rep)
 {
-    tag_change(req, rep, vx_req_param(req, "type"),
-               vx_req_param(req, "value"), 0);
+    tag_change(req, rep, vx_req_param(req, "type"), vx_req_param(req, "value"),
+               0);
 }
 
 /* GET /api/admin/feature-types. */
 static void on_types(struct vx_req *req, struct vx_reply *rep)
 {
     (void)req;
-    vx_reply_json(rep, 200,
-                  json_pack("{s:i, s:o}", "version", 1, "types",
-                            vx_feature_types()));
+    vx_reply_json(
+        rep, 200,
+        json_pack("{s:i, s:o}", "version", 1, "types", vx_feature_types()));
 }
 
 #define P "/api/admin/projects/:projectId/features"
@@ -630,8 +619,8 @@ const struct vx_route vx_routes_features[] = {
     {"PATCH", F, VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_patch},
     {"DELETE", F, VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_archive},
     {"POST", F "/clone", VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_clone},
-    {"POST", F "/environments/:environment/on", VX_ACCESS_ADMIN,
-     VX_ROLE_EDITOR, on_toggle_on},
+    {"POST", F "/environments/:environment/on", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
+     on_toggle_on},
     {"POST", F "/environments/:environment/off", VX_ACCESS_ADMIN,
      VX_ROLE_EDITOR, on_toggle_off},
     {"GET", A "/features", VX_ACCESS_ADMIN, VX_ROLE_VIEWER, on_archived},
@@ -639,10 +628,9 @@ const struct vx_route vx_routes_features[] = {
      on_archived},
     {"POST", A "/revive/:featureName", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
      on_revive},
-    {"DELETE", A "/:featureName", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,
-     on_delete},
-    {"POST", "/api/admin/features/validate", VX_ACCESS_ADMIN,
-     VX_ROLE_VIEWER, on_validate},
+    {"DELETE", A "/:featureName", VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_delete},
+    {"POST", "/api/admin/features/validate", VX_ACCESS_ADMIN, VX_ROLE_VIEWER,
+     on_validate},
     {"GET", T, VX_ACCESS_ADMIN, VX_ROLE_VIEWER, on_tags},
     {"POST", T, VX_ACCESS_ADMIN, VX_ROLE_EDITOR, on_tag_add},
     {"DELETE", T "/:type/:value", VX_ACCESS_ADMIN, VX_ROLE_EDITOR,

@@ -18,7 +18,7 @@ static int read_names(json_t *body, json_t **out, struct vx_err *err)
     json_t *n;
     int rc = vx_v_array(body, "features", VX_OPTIONAL, out, err);
 
-    json_array_foreach(*out, i, n) {
+    json_array_foreach (*out, i, n) {
         if (rc)
             break;
         if (!json_is_string(n))
@@ -43,11 +43,10 @@ static void on_export(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK)
         rc = vx_v_string(body, "tag", VX_OPTIONAL, 101, &q.tag, &err);
     if (rc == VX_OK)
-        rc = vx_v_string(body, "project", VX_OPTIONAL, 100, &q.project,
-                         &err);
+        rc = vx_v_string(body, "project", VX_OPTIONAL, 100, &q.project, &err);
     if (rc == VX_OK)
-        rc = vx_v_string(body, "environment", VX_REQUIRED, 100,
-                         &q.environment, &err);
+        rc = vx_v_string(body, "environment", VX_REQUIRED, 100, &q.environment,
+                         &err);
     if (rc == VX_OK && (rc = vx_store_read(st, &err)) == VX_OK) {
         rc = vx_op_export(st, &q, &doc, &err);
         vx_store_done(st);

@@ -22,10 +22,9 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
         rc = vx_store_projects_list(req->app->store, &list, &err);
         vx_store_done(req->app->store);
     }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL
-                       : json_pack("{s:i, s:o}", "version", 1, "projects",
-                                   list));
+    vx_reply_result(
+        rep, rc, &err, 200,
+        rc ? NULL : json_pack("{s:i, s:o}", "version", 1, "projects", list));
 }
 
 static void on_get(struct vx_req *req, struct vx_reply *rep)
@@ -54,8 +53,8 @@ static int read_project(json_t *body, int creating, const char **id,
     if (rc == VX_OK)
         rc = vx_v_string(body, "name", creating, 100, name, err);
     if (rc == VX_OK)
-        rc = vx_v_string(body, "description", VX_OPTIONAL, 1000,
-                         description, err);
+        rc = vx_v_string(body, "description", VX_OPTIONAL, 1000, description,
+                         err);
     if (rc == VX_OK && *name && !**name)
         rc = vx_err_set(err, VX_EINVAL, "/body/name",
                         "`/body/name` must not be empty");
@@ -84,8 +83,8 @@ static void on_create(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK)
         rc = vx_store_project_get(st, id, &p, &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "project-created", id, NULL, NULL,
-                            NULL, p, &err);
+        rc = vx_store_event(st, &who, "project-created", id, NULL, NULL, NULL,
+                            p, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 201, p);
@@ -115,8 +114,8 @@ static void on_update(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK)
         rc = vx_store_project_get(st, id, &p, &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "project-updated", id, NULL, NULL,
-                            pre, p, &err);
+        rc = vx_store_event(st, &who, "project-updated", id, NULL, NULL, pre, p,
+                            &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 200, p);
@@ -143,8 +142,8 @@ static void on_delete(struct vx_req *req, struct vx_reply *rep)
     if (rc == VX_OK)
         rc = vx_store_project_delete(st, id, &err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, &who, "project-deleted", id, NULL, NULL,
-                            pre, NULL, &err);
+        rc = vx_store_event(st, &who, "project-deleted", id, NULL, NULL, pre,
+                            NULL, &err);
     rc = vx_store_finish(st, rc, &err);
 out:
     vx_reply_result(rep, rc, &err, 200, NULL);
@@ -152,8 +151,8 @@ out:
 }
 
 /* Enable (POST, environment in the body) or disable (DELETE) one. */
-static void set_env(struct vx_req *req, struct vx_reply *rep,
-                    const char *env, int enabled)
+static void set_env(struct vx_req *req, struct vx_reply *rep, const char *env,
+                    int enabled)
 {
     struct vx_store *st = req->app->store;
     struct vx_actor who = vx_req_actor(req);
@@ -202,13 +201,12 @@ static void on_env_remove(struct vx_req *req, struct vx_reply *rep)
 
 const struct vx_route vx_routes_projects[] = {
     {"GET", "/api/admin/projects", VX_ACCESS_ADMIN, VX_ROLE_VIEWER, on_list},
-    {"POST", "/api/admin/projects", VX_ACCESS_ADMIN, VX_ROLE_ADMIN,
-     on_create},
+    {"POST", "/api/admin/projects", VX_ACCESS_ADMIN, VX_ROLE_ADMIN, on_create},
     {"GET", P, VX_ACCESS_ADMIN, VX_ROLE_VIEWER, on_get},
     {"PUT", P, VX_ACCESS_ADMIN, VX_ROLE_ADMIN, on_update},
     {"DELETE", P, VX_ACCESS_ADMIN, VX_ROLE_ADMIN, on_delete},
     {"POST", P "/environments", VX_ACCESS_ADMIN, VX_ROLE_ADMIN, on_env_add},
-    {"DELETE", P "/environments/:environment", VX_ACCESS_ADMIN,
-     VX_ROLE_ADMIN, on_env_remove},
+    {"DELETE", P "/environments/:environment", VX_ACCESS_ADMIN, VX_ROLE_ADMIN,
+     on_env_remove},
     {NULL, NULL, 0, 0, NULL},
 };

@@ -74,8 +74,7 @@ static int read_def(json_t *body, const char **title, const char **desc,
     if (rc || !arr)
         return rc;
     *params = json_array();
-    json_array_foreach(arr, i, p)
-    {
+    json_array_foreach (arr, i, p) {
         rc = read_param(p, i, *params, err);
         if (rc)
             break;

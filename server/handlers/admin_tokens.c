@@ -82,7 +82,7 @@ static json_t *pat_list(json_t *list)
     size_t i;
     json_t *t;
 
-    json_array_foreach(list, i, t)
+    json_array_foreach (list, i, t)
         json_array_set_new(list, i, pat_view(json_incref(t)));
     return list;
 }
@@ -132,8 +132,9 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
         rc = vx_store_tokens_list(req->app->store, NULL, 0, &all, &err);
         vx_store_done(req->app->store);
     }
-    json_array_foreach(all, i, t) if (type_of(t) != VX_TOKEN_PERSONAL)
-        json_array_append(list, api_view(t));
+    json_array_foreach (all, i, t)
+        if (type_of(t) != VX_TOKEN_PERSONAL)
+            json_array_append(list, api_view(t));
     json_decref(all);
     vx_reply_result(rep, rc, &err, 200, json_pack("{s:o}", "tokens", list));
 }

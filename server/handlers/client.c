@@ -117,7 +117,7 @@ static json_t *allowed_projects(const struct vx_req *req)
         return json_incref(req->who.projects);
     }
     out = json_array();
-    json_array_foreach(asked, i, p)
+    json_array_foreach (asked, i, p)
         if (vx_principal_has_project(&req->who, json_string_value(p)))
             json_array_append(out, p);
     json_decref(asked);
@@ -153,8 +153,8 @@ static void reply_answer(struct vx_req *req, struct vx_reply *rep,
 /* GET /api/client/features */
 static void on_features(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_snapshot *snap = vx_snapshots_get(req->app->snapshots,
-                                                req->who.environment);
+    struct vx_snapshot *snap =
+        vx_snapshots_get(req->app->snapshots, req->who.environment);
     struct vx_client_query q = {0};
     struct vx_answer *a = NULL;
 
@@ -165,9 +165,8 @@ static void on_features(struct vx_req *req, struct vx_reply *rep)
          * full (tiny) body on every poll instead of 304.
          */
         vx_reply_json(rep, 200,
-                      json_pack("{s:i,s:[],s:{s:s}}", "version", 2,
-                                "features", "query", "environment",
-                                req->who.environment));
+                      json_pack("{s:i,s:[],s:{s:s}}", "version", 2, "features",
+                                "query", "environment", req->who.environment));
         return;
     }
     q.inline_segments = !wants_segments(req);
@@ -185,15 +184,15 @@ static void on_features(struct vx_req *req, struct vx_reply *rep)
 static void on_feature(struct vx_req *req, struct vx_reply *rep)
 {
     const char *name = vx_req_param(req, "featureName");
-    struct vx_snapshot *snap = vx_snapshots_get(req->app->snapshots,
-                                                req->who.environment);
+    struct vx_snapshot *snap =
+        vx_snapshots_get(req->app->snapshots, req->who.environment);
     json_t *projects = allowed_projects(req);
     struct vx_answer *a = NULL;
     int rc = VX_ENOTFOUND;
 
     if (snap)
-        rc = vx_snapshot_feature(snap, name, !wants_segments(req),
-                                 projects, &a);
+        rc =
+            vx_snapshot_feature(snap, name, !wants_segments(req), projects, &a);
     vx_snapshot_release(snap);
     json_decref(projects);
     if (rc) {
@@ -207,7 +206,7 @@ static void on_feature(struct vx_req *req, struct vx_reply *rep)
 const struct vx_route vx_routes_client[] = {
     {"GET", "/api/client/features", VX_ACCESS_CLIENT, VX_ROLE_NONE,
      on_features},
-    {"GET", "/api/client/features/:featureName", VX_ACCESS_CLIENT,
-     VX_ROLE_NONE, on_feature},
+    {"GET", "/api/client/features/:featureName", VX_ACCESS_CLIENT, VX_ROLE_NONE,
+     on_feature},
     {NULL, NULL, 0, 0, NULL},
 };

@@ -16,8 +16,7 @@ int vx_guard_env(struct vx_store *st, const char *project,
                  const char *environment, struct vx_err *err)
 {
     int protected = 0;
-    int rc = vx_store_env_protected(st, project, environment, &protected,
-                                    err);
+    int rc = vx_store_env_protected(st, project, environment, &protected, err);
 
     if (rc || !protected)
         return rc;

@@ -143,8 +143,7 @@ int vx_v_object(json_t *obj, const char *key, int required, json_t **out,
 }
 
 int vx_v_enum(json_t *obj, const char *key, int required,
-              const char *const *choices, const char **out,
-              struct vx_err *err)
+              const char *const *choices, const char **out, struct vx_err *err)
 {
     int rc = vx_v_string(obj, key, required, 0, out, err);
     char path[96], list[256] = "";
@@ -156,17 +155,15 @@ int vx_v_enum(json_t *obj, const char *key, int required,
         if (!strcmp(choices[i], *out))
             return VX_OK;
         if (used < sizeof(list))
-            used += (size_t)snprintf(list + used, sizeof(list) - used,
-                                     "%s%s", i ? ", " : "", choices[i]);
+            used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+                                     i ? ", " : "", choices[i]);
     }
     snprintf(path, sizeof(path), "/body/%s", key);
     return vx_err_set(err, VX_EINVAL, path,
-                      "`%s` must be one of %s; got \"%s\"", path, list,
-                      *out);
+                      "`%s` must be one of %s; got \"%s\"", path, list, *out);
 }
 
-int vx_v_param_name(const char *value, const char *what,
-                    struct vx_err *err)
+int vx_v_param_name(const char *value, const char *what, struct vx_err *err)
 {
     if (value && vx_name_ok(value, 100))
         return VX_OK;
@@ -203,8 +200,7 @@ int vx_v_param_id(const char *value, const char *what, int64_t *out,
     long long id;
 
     errno = 0;
-    id = value && *value >= '0' && *value <= '9' ? strtoll(value, &end, 10)
-                                                 : 0;
+    id = value && *value >= '0' && *value <= '9' ? strtoll(value, &end, 10) : 0;
     if (errno || id <= 0 || !end || *end)
         return vx_err_set(err, VX_ENOTFOUND, NULL,
                           "there is no %s with id \"%s\"", what,

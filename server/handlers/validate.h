@@ -44,12 +44,10 @@ int vx_v_object(json_t *obj, const char *key, int required, json_t **out,
 
 /* One of the NULL-terminated choices; *out NULL when absent. */
 int vx_v_enum(json_t *obj, const char *key, int required,
-              const char *const *choices, const char **out,
-              struct vx_err *err);
+              const char *const *choices, const char **out, struct vx_err *err);
 
 /* Name a path parameter as invalid unless it is a URL-safe name. */
-int vx_v_param_name(const char *value, const char *what,
-                    struct vx_err *err);
+int vx_v_param_name(const char *value, const char *what, struct vx_err *err);
 
 /*
  * An ISO 8601 time (see vx_time_parse()), rewritten into buf (at least

@@ -85,8 +85,7 @@ void vx_reply_json(struct vx_reply *rep, int status, json_t *body)
     rep->json = body;
 }
 
-void vx_reply_header(struct vx_reply *rep, const char *name,
-                     const char *value)
+void vx_reply_header(struct vx_reply *rep, const char *name, const char *value)
 {
     if (rep->nheaders >= VX_MAX_HEADERS)
         return;
@@ -107,8 +106,8 @@ static void reply_body(struct vx_reply *rep, int status, const char *name,
     if (path && path[0])
         json_object_set_new(detail, "path", json_string(path));
     vx_reply_json(rep, status,
-                  json_pack("{s:s, s:s, s:s, s:[o]}", "id", id, "name",
-                            name, "message", message, "details", detail));
+                  json_pack("{s:s, s:s, s:s, s:[o]}", "id", id, "name", name,
+                            "message", message, "details", detail));
 }
 
 void vx_reply_problem(struct vx_reply *rep, int status, const char *name,
@@ -136,8 +135,8 @@ void vx_reply_err(struct vx_reply *rep, const struct vx_err *err)
     } else {
         snprintf(full, sizeof(full), "%s", msg);
     }
-    reply_body(rep, vx_http_status(err->code), error_name(err->code), full,
-               msg, err->path);
+    reply_body(rep, vx_http_status(err->code), error_name(err->code), full, msg,
+               err->path);
     if (vx_http_status(err->code) >= 500)
         vx_log_error("request failed", "error=\"%s\"", msg);
 }
@@ -172,8 +171,7 @@ const char *vx_req_param(const struct vx_req *req, const char *name)
 
 const char *vx_req_query(const struct vx_req *req, const char *key)
 {
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
-                                       key);
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
 struct query_walk {
@@ -196,8 +194,8 @@ json_t *vx_req_query_all(const struct vx_req *req, const char *key)
 {
     struct query_walk w = {key, json_array()};
 
-    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
-                              on_query_value, &w);
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, on_query_value,
+                              &w);
     return w.out;
 }
 
@@ -223,8 +221,8 @@ void vx_req_query_each(const struct vx_req *req,
 {
     struct query_each w = {fn, arg};
 
-    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
-                              on_query_each, &w);
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, on_query_each,
+                              &w);
 }
 
 const char *vx_req_header(const struct vx_req *req, const char *name)
@@ -234,8 +232,8 @@ const char *vx_req_header(const struct vx_req *req, const char *name)
 
 void vx_req_remote_addr(const struct vx_req *req, char *buf, size_t len)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-        req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
     buf[0] = '\0';
@@ -243,8 +241,8 @@ void vx_req_remote_addr(const struct vx_req *req, char *buf, size_t len)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
                   (socklen_t)len);
     else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-                  buf, (socklen_t)len);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+                  (socklen_t)len);
 }
 
 int vx_req_json(struct vx_req *req, struct vx_reply *rep, int empty_ok,
@@ -299,16 +297,15 @@ static enum MHD_Result send_reply(struct request_state *rs,
     if (rep->json) {
         text = json_dumps(rep->json, JSON_COMPACT | JSON_ENCODE_ANY);
         len = strlen(text);
-        resp = MHD_create_response_from_buffer(len, text,
-                                               MHD_RESPMEM_MUST_FREE);
+        resp =
+            MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     } else if (rep->bytes) {
         len = rep->len;
         resp = MHD_create_response_from_buffer_with_free_callback_cls(
             len, (void *)rep->bytes, rep->free_fn, rep->free_arg);
         rep->free_fn = NULL;
     } else {
-        resp = MHD_create_response_from_buffer(0, "",
-                                               MHD_RESPMEM_PERSISTENT);
+        resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
     }
     if (rep->json || rep->bytes)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -349,9 +346,8 @@ static enum MHD_Result finish_request(struct request_state *rs)
                        "the request body is larger than the limit of %zu "
                        "bytes",
                        req->app->cfg->body_limit);
-    } else if (req->body_len &&
-               !is_json_type(vx_req_header(
-                   req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+    } else if (req->body_len && !is_json_type(vx_req_header(
+                                    req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
         vx_reply_error(&rep, VX_EMEDIA, NULL,
                        "request bodies must be sent with Content-Type: "
                        "application/json");
@@ -367,8 +363,7 @@ static enum MHD_Result finish_request(struct request_state *rs)
 /* Start a request: state, id, and an early 413 on a large announced body. */
 static struct request_state *start_request(struct vx_http *http,
                                            struct MHD_Connection *conn,
-                                           const char *url,
-                                           const char *method)
+                                           const char *url, const char *method)
 {
     struct request_state *rs = vx_calloc(1, sizeof(*rs));
     const char *cl =
@@ -390,8 +385,7 @@ static struct request_state *start_request(struct vx_http *http,
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
-                                  const char *version,
-                                  const char *upload_data,
+                                  const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
 {
     struct vx_http *http = cls;
@@ -415,8 +409,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         rs->seen += n;
         if (rs->seen > DISCARD_MAX)
             return finish_request(rs);
-        if (req->too_large ||
-            req->body_len + n > http->app->cfg->body_limit) {
+        if (req->too_large || req->body_len + n > http->app->cfg->body_limit) {
             req->too_large = 1;
         } else {
             req->body = vx_realloc(req->body, req->body_len + n + 1);
@@ -448,8 +441,8 @@ static const char *log_path(const char *path)
     return "/api/admin/api-tokens/(secret)";
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-                         void **req_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     struct vx_http *http = cls;
     struct request_state *rs = *req_cls;
@@ -462,10 +455,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     vx_log_info("request",
                 "req=%s method=%s path=\"%s\" status=%d bytes=%zu ms=%lld%s",
                 req->id, req->method, log_path(req->path), rs->status,
-                rs->bytes,
-                (long long)(vx_time_mono_ms() - req->start_ms),
-                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
-                                                          : " aborted=1");
+                rs->bytes, (long long)(vx_time_mono_ms() - req->start_ms),
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     for (int i = 0; i < req->nparams; i++)
         free(req->param_values[i]);
     vx_principal_release(&req->who);
@@ -552,8 +543,7 @@ void vx_http_stop(struct vx_http *http, int drain_seconds)
     if (!http)
         return;
     MHD_quiesce_daemon(http->daemon);
-    while (atomic_load(&http->in_flight) > 0 &&
-           vx_time_mono_ms() < deadline)
+    while (atomic_load(&http->in_flight) > 0 && vx_time_mono_ms() < deadline)
         usleep(10000);
     MHD_stop_daemon(http->daemon);
     free(http);

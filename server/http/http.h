@@ -105,8 +105,7 @@ int vx_req_json(struct vx_req *req, struct vx_reply *rep, int empty_ok,
 void vx_reply_json(struct vx_reply *rep, int status, json_t *body);
 
 /* Add a response header; value is copied. */
-void vx_reply_header(struct vx_reply *rep, const char *name,
-                     const char *value);
+void vx_reply_header(struct vx_reply *rep, const char *name, const char *value);
 
 /*
  * Reply with the documented error body for err:
@@ -117,8 +116,7 @@ void vx_reply_err(struct vx_reply *rep, const struct vx_err *err);
 
 /* Shorthand: vx_err_set() then vx_reply_err(). */
 void vx_reply_error(struct vx_reply *rep, int code, const char *path,
-                    const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* An error body with an explicit status and error name. */
 void vx_reply_problem(struct vx_reply *rep, int status, const char *name,

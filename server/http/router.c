@@ -69,8 +69,8 @@ static int authorise(struct vx_req *req, struct vx_reply *rep,
                      const struct vx_route *r)
 {
     const char *secret;
-    enum vx_token_type want = r->access == VX_ACCESS_CLIENT ? VX_TOKEN_CLIENT
-                                                            : VX_TOKEN_FRONTEND;
+    enum vx_token_type want =
+        r->access == VX_ACCESS_CLIENT ? VX_TOKEN_CLIENT : VX_TOKEN_FRONTEND;
 
     if (r->access == VX_ACCESS_PUBLIC)
         return 1;
@@ -79,8 +79,8 @@ static int authorise(struct vx_req *req, struct vx_reply *rep,
         if (r->access != VX_ACCESS_ADMIN)
             reply_message(rep, 401, missing_token_msg);
         else
-            vx_reply_error(rep, VX_EUNAUTH, NULL,
-                           "%s", "This endpoint requires an admin or "
+            vx_reply_error(rep, VX_EUNAUTH, NULL, "%s",
+                           "This endpoint requires an admin or "
                            "personal API token in the Authorization "
                            "header, and the request had no valid one.");
         return 0;
@@ -116,8 +116,8 @@ static void allowed_methods(const char *path, char *buf, size_t len)
     buf[0] = '\0';
     for (int t = 0; vx_route_tables[t]; t++)
         for (const struct vx_route *r = vx_route_tables[t]; r->method; r++)
-            if (match(r->pattern, path, NULL) &&
-                !strstr(buf, r->method) && used < len)
+            if (match(r->pattern, path, NULL) && !strstr(buf, r->method) &&
+                used < len)
                 used += (size_t)snprintf(buf + used, len - used, "%s%s",
                                          used ? ", " : "", r->method);
 }
@@ -127,8 +127,7 @@ void vx_route(struct vx_req *req, struct vx_reply *rep)
     char allow[128];
 
     for (int t = 0; vx_route_tables[t]; t++) {
-        for (const struct vx_route *r = vx_route_tables[t]; r->method;
-             r++) {
+        for (const struct vx_route *r = vx_route_tables[t]; r->method; r++) {
             if (strcmp(r->method, req->method) ||
                 !match(r->pattern, req->path, NULL))
                 continue;
@@ -141,11 +140,11 @@ void vx_route(struct vx_req *req, struct vx_reply *rep)
     allowed_methods(req->path, allow, sizeof(allow));
     if (allow[0]) {
         vx_reply_problem(rep, 405, "MethodNotAllowedError",
-                         "%s is not allowed on %s; allowed: %s",
-                         req->method, req->path, allow);
+                         "%s is not allowed on %s; allowed: %s", req->method,
+                         req->path, allow);
         vx_reply_header(rep, "Allow", allow);
         return;
     }
-    vx_reply_error(rep, VX_ENOTFOUND, NULL, "no route for %s %s",
-                   req->method, req->path);
+    vx_reply_error(rep, VX_ENOTFOUND, NULL, "no route for %s %s", req->method,
+                   req->path);
 }

@@ -24,15 +24,24 @@ static const struct {
     const char *name;
     enum operand operand;
 } operators[] = {
-    {"IN", OPND_LIST},          {"NOT_IN", OPND_LIST},
-    {"STR_STARTS_WITH", OPND_LIST}, {"STR_ENDS_WITH", OPND_LIST},
-    {"STR_CONTAINS", OPND_LIST},    {"NUM_EQ", OPND_NUM},
-    {"NUM_GT", OPND_NUM},           {"NUM_GTE", OPND_NUM},
-    {"NUM_LT", OPND_NUM},           {"NUM_LTE", OPND_NUM},
-    {"DATE_AFTER", OPND_DATE},      {"DATE_BEFORE", OPND_DATE},
-    {"SEMVER_EQ", OPND_SEMVER},     {"SEMVER_GT", OPND_SEMVER},
-    {"SEMVER_LT", OPND_SEMVER},     {"SEMVER_GTE", OPND_SEMVER},
-    {"SEMVER_LTE", OPND_SEMVER},    {"IN_CIDR", OPND_LIST},
+    {"IN", OPND_LIST},
+    {"NOT_IN", OPND_LIST},
+    {"STR_STARTS_WITH", OPND_LIST},
+    {"STR_ENDS_WITH", OPND_LIST},
+    {"STR_CONTAINS", OPND_LIST},
+    {"NUM_EQ", OPND_NUM},
+    {"NUM_GT", OPND_NUM},
+    {"NUM_GTE", OPND_NUM},
+    {"NUM_LT", OPND_NUM},
+    {"NUM_LTE", OPND_NUM},
+    {"DATE_AFTER", OPND_DATE},
+    {"DATE_BEFORE", OPND_DATE},
+    {"SEMVER_EQ", OPND_SEMVER},
+    {"SEMVER_GT", OPND_SEMVER},
+    {"SEMVER_LT", OPND_SEMVER},
+    {"SEMVER_GTE", OPND_SEMVER},
+    {"SEMVER_LTE", OPND_SEMVER},
+    {"IN_CIDR", OPND_LIST},
     {"REGEX", OPND_REGEX},
 };
 
@@ -113,7 +122,7 @@ static int check_values(json_t *values, const char *where, json_t **out,
     if (!json_is_array(values))
         return vx_err_set(err, VX_EINVAL, where,
                           "`%s` must be an array of strings", where);
-    json_array_foreach(values, i, v) {
+    json_array_foreach (values, i, v) {
         char *s = NULL;
 
         if (vx_constraint_string(v, &s))
@@ -128,8 +137,8 @@ static int check_values(json_t *values, const char *where, json_t **out,
 }
 
 /* Read an optional boolean field of c into *out (default false). */
-static int check_flag(json_t *c, const char *key, const char *base,
-                      int *out, struct vx_err *err)
+static int check_flag(json_t *c, const char *key, const char *base, int *out,
+                      struct vx_err *err)
 {
     json_t *v = json_object_get(c, key);
     char where[128];
@@ -158,8 +167,7 @@ static int check_one(json_t *c, const char *base, json_t **out,
 
     *out = NULL;
     if (!json_is_object(c))
-        return vx_err_set(err, VX_EINVAL, base, "`%s` must be an object",
-                          base);
+        return vx_err_set(err, VX_EINVAL, base, "`%s` must be an object", base);
     snprintf(where, sizeof(where), "%s/contextName", base);
     if (!json_is_string(name) || json_string_length(name) == 0)
         return vx_err_set(err, VX_EINVAL, where,
@@ -191,14 +199,13 @@ static int check_one(json_t *c, const char *base, json_t **out,
 
     snprintf(where, sizeof(where), "%s/value", base);
     if (value && !json_is_null(value) && vx_constraint_string(value, &val)) {
-        rc = vx_err_set(err, VX_EINVAL, where, "`%s` must be a string",
-                        where);
+        rc = vx_err_set(err, VX_EINVAL, where, "`%s` must be a string", where);
         goto out;
     }
     if (operators[k].operand != OPND_LIST && !val) {
-        rc = vx_err_set(err, VX_EINVAL, where,
-                        "`%s` is required by operator %s", where,
-                        operators[k].name);
+        rc =
+            vx_err_set(err, VX_EINVAL, where, "`%s` is required by operator %s",
+                       where, operators[k].name);
         goto out;
     }
     if (val && (rc = check_operand(operators[k].operand, val, err)))
@@ -224,12 +231,11 @@ int vx_constraints_check(json_t *in, const char *path, json_t **out,
 
     *out = NULL;
     if (in && !json_is_null(in) && !json_is_array(in))
-        return vx_err_set(err, VX_EINVAL, path, "`%s` must be an array",
-                          path);
+        return vx_err_set(err, VX_EINVAL, path, "`%s` must be an array", path);
     *out = json_array();
     if (!json_is_array(in))
         return VX_OK;
-    json_array_foreach(in, i, c) {
+    json_array_foreach (in, i, c) {
         json_t *one = NULL;
         int rc;
 

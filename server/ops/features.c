@@ -65,9 +65,8 @@ static int no_such_flag(const char *project, const char *feature,
  * The row of feature into *row (caller owns) when project holds it;
  * when live, archived flags are refused with VX_EINVAL.
  */
-static int find(struct vx_store *st, const char *project,
-                const char *feature, int live, json_t **row,
-                struct vx_err *err)
+static int find(struct vx_store *st, const char *project, const char *feature,
+                int live, json_t **row, struct vx_err *err)
 {
     const char *in;
     int rc = vx_store_feature_row(st, feature, row, err);
@@ -116,7 +115,7 @@ int vx_op_feature_create(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_feature_insert(st, project, name, type, description,
                                      impression_data, who->user_id, err);
-    json_array_foreach(tags, i, tag) {
+    json_array_foreach (tags, i, tag) {
         if (rc)
             break;
         rc = vx_store_feature_tag_add(
@@ -153,15 +152,13 @@ int vx_op_feature_update(struct vx_store *st, const struct vx_actor *who,
         rc = vx_store_feature_full(st, feature, &pre, err);
     if (rc == VX_OK)
         rc = vx_store_feature_update(st, feature, edit->type,
-                                     edit->description ? edit->description
-                                                       : "",
-                                     edit->stale, edit->impression_data,
-                                     err);
+                                     edit->description ? edit->description : "",
+                                     edit->stale, edit->impression_data, err);
     if (rc == VX_OK)
         rc = vx_store_feature_full(st, feature, &post, err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, who, "feature-updated", project, feature,
-                            NULL, pre, post, err);
+        rc = vx_store_event(st, who, "feature-updated", project, feature, NULL,
+                            pre, post, err);
     if (rc == VX_OK)
         vx_store_touch_flags(st);
     if (rc == VX_OK && out)
@@ -175,8 +172,7 @@ int vx_op_feature_update(struct vx_store *st, const struct vx_actor *who,
 /* Add the 100 % strategy to env unless the flag has one there. */
 static int ensure_strategy(struct vx_store *st, const struct vx_actor *who,
                            const char *project, const char *feature,
-                           const char *env, int *changed,
-                           struct vx_err *err)
+                           const char *env, int *changed, struct vx_err *err)
 {
     json_t *strategy = NULL;
     int64_t n = 0;
@@ -186,8 +182,8 @@ static int ensure_strategy(struct vx_store *st, const struct vx_actor *who,
         return rc;
     rc = vx_store_feature_strategy_default(st, feature, env, &strategy, err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, who, "feature-strategy-add", project,
-                            feature, env, NULL, strategy, err);
+        rc = vx_store_event(st, who, "feature-strategy-add", project, feature,
+                            env, NULL, strategy, err);
     *changed = 1;
     json_decref(strategy);
     return rc;
@@ -238,17 +234,17 @@ int vx_op_feature_archive(struct vx_store *st, const struct vx_actor *who,
     int rc = find(st, project, feature, 0, &row, err);
 
     if (rc == VX_OK && json_is_true(json_object_get(row, "archived")))
-        rc = vx_err_set(err, VX_EINVAL, NULL,
-                        "flag \"%s\" is already archived", feature);
+        rc = vx_err_set(err, VX_EINVAL, NULL, "flag \"%s\" is already archived",
+                        feature);
     if (rc == VX_OK)
         rc = vx_store_feature_children(st, feature, &children, err);
     if (rc == VX_OK && json_array_size(children) > 0)
-        rc = vx_err_set(err, VX_EINVAL, NULL,
-                        "flag \"%s\" cannot be archived while other flags "
-                        "depend on it (first: \"%s\"); remove their "
-                        "dependencies first",
-                        feature,
-                        json_string_value(json_array_get(children, 0)));
+        rc =
+            vx_err_set(err, VX_EINVAL, NULL,
+                       "flag \"%s\" cannot be archived while other flags "
+                       "depend on it (first: \"%s\"); remove their "
+                       "dependencies first",
+                       feature, json_string_value(json_array_get(children, 0)));
     if (rc == VX_OK)
         rc = vx_store_feature_full(st, feature, &pre, err);
     if (rc == VX_OK)
@@ -256,8 +252,8 @@ int vx_op_feature_archive(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_feature_row(st, feature, &post, err);
     if (rc == VX_OK)
-        rc = vx_store_event(st, who, "feature-archived", project, feature,
-                            NULL, pre, post, err);
+        rc = vx_store_event(st, who, "feature-archived", project, feature, NULL,
+                            pre, post, err);
     if (rc == VX_OK)
         vx_store_touch_flags(st);
     json_decref(row);
@@ -289,8 +285,8 @@ int vx_op_feature_revive(struct vx_store *st, const struct vx_actor *who,
     int rc = find_any(st, feature, &row, err);
 
     if (rc == VX_OK && !json_is_true(json_object_get(row, "archived")))
-        rc = vx_err_set(err, VX_EINVAL, NULL,
-                        "flag \"%s\" is not archived", feature);
+        rc = vx_err_set(err, VX_EINVAL, NULL, "flag \"%s\" is not archived",
+                        feature);
     if (rc == VX_OK)
         rc = vx_store_feature_set_archived(st, feature, 0, err);
     if (rc == VX_OK)
@@ -298,10 +294,9 @@ int vx_op_feature_revive(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_feature_full(st, feature, &post, err);
     if (rc == VX_OK)
-        rc = vx_store_event(
-            st, who, "feature-revived",
-            json_string_value(json_object_get(row, "project")), feature,
-            NULL, row, post, err);
+        rc = vx_store_event(st, who, "feature-revived",
+                            json_string_value(json_object_get(row, "project")),
+                            feature, NULL, row, post, err);
     if (rc == VX_OK)
         vx_store_touch_flags(st);
     json_decref(row);
@@ -328,10 +323,9 @@ int vx_op_feature_delete(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_feature_delete(st, feature, err);
     if (rc == VX_OK)
-        rc = vx_store_event(
-            st, who, "feature-deleted",
-            json_string_value(json_object_get(row, "project")), feature,
-            NULL, pre, NULL, err);
+        rc = vx_store_event(st, who, "feature-deleted",
+                            json_string_value(json_object_get(row, "project")),
+                            feature, NULL, pre, NULL, err);
     if (rc == VX_OK)
         vx_store_touch_flags(st);
     json_decref(row);
@@ -355,11 +349,10 @@ int vx_op_feature_clone(struct vx_store *st, const struct vx_actor *who,
     *out = NULL;
     if (rc == VX_OK)
         rc = vx_store_feature_insert(
-            st, project, name,
-            json_string_value(json_object_get(row, "type")),
+            st, project, name, json_string_value(json_object_get(row, "type")),
             json_string_value(json_object_get(row, "description")),
-            json_is_true(json_object_get(row, "impressionData")),
-            who->user_id, err);
+            json_is_true(json_object_get(row, "impressionData")), who->user_id,
+            err);
     if (rc == VX_OK)
         rc = vx_store_feature_copy(st, feature, name, replace_group, err);
     if (rc == VX_OK)
@@ -377,24 +370,23 @@ int vx_op_feature_clone(struct vx_store *st, const struct vx_actor *who,
 }
 
 int vx_op_feature_tag(struct vx_store *st, const struct vx_actor *who,
-                      const char *feature, const char *type,
-                      const char *value, int add, struct vx_err *err)
+                      const char *feature, const char *type, const char *value,
+                      int add, struct vx_err *err)
 {
-    json_t *row = NULL, *tag = json_pack("{s:s, s:s}", "type", type,
-                                         "value", value);
+    json_t *row = NULL,
+           *tag = json_pack("{s:s, s:s}", "type", type, "value", value);
     int rc = find_any(st, feature, &row, err);
 
     if (rc == VX_OK)
         rc = add ? vx_store_feature_tag_add(st, feature, type, value, err)
-                 : vx_store_feature_tag_remove(st, feature, type, value,
-                                               err);
+                 : vx_store_feature_tag_remove(st, feature, type, value, err);
     if (rc == VX_OK)
         rc = vx_store_feature_bump(st, feature, err);
     if (rc == VX_OK)
         rc = vx_store_event(
             st, who, add ? "feature-tagged" : "feature-untagged",
-            json_string_value(json_object_get(row, "project")), feature,
-            NULL, add ? NULL : tag, add ? tag : NULL, err);
+            json_string_value(json_object_get(row, "project")), feature, NULL,
+            add ? NULL : tag, add ? tag : NULL, err);
     if (rc == VX_OK)
         vx_store_touch_flags(st);
     json_decref(row);

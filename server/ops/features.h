@@ -25,7 +25,7 @@
 
 /* The editable fields of a flag, for vx_op_feature_update(). */
 struct vx_feature_edit {
-    const char *type;        /* one of vx_feature_type_ok() */
+    const char *type; /* one of vx_feature_type_ok() */
     const char *description;
     int stale;
     int impression_data;
@@ -42,8 +42,7 @@ int vx_feature_type_ok(const char *type);
  * Caller owns *out. Needs a read or write bracket.
  */
 int vx_op_feature_get(struct vx_store *st, const char *project,
-                      const char *feature, json_t **out,
-                      struct vx_err *err);
+                      const char *feature, json_t **out, struct vx_err *err);
 
 /*
  * Create a flag in project, with tags (an array of {type, value}
@@ -107,7 +106,7 @@ int vx_op_feature_clone(struct vx_store *st, const struct vx_actor *who,
 
 /* Add (add true) or remove a tag of a flag, in any project. */
 int vx_op_feature_tag(struct vx_store *st, const struct vx_actor *who,
-                      const char *feature, const char *type,
-                      const char *value, int add, struct vx_err *err);
+                      const char *feature, const char *type, const char *value,
+                      int add, struct vx_err *err);
 
 #endif

@@ -161,9 +161,8 @@ static int check_overrides(json_t *in, const char *base, json_t **out,
 }
 
 /* Check variant v, number i of the list at path, into *out. */
-static int check_variant(json_t *v, size_t i, int with_overrides,
-                         int keep, const char *path, json_t **out,
-                         struct vx_err *err)
+static int check_variant(json_t *v, size_t i, int with_overrides, int keep,
+                         const char *path, json_t **out, struct vx_err *err)
 {
     const char *name = NULL, *type = "variable", *stick = "default";
     json_t *p = json_object_get(v, "payload");
@@ -245,8 +244,8 @@ static const struct vx_write_opts admin_opts = {0};
 int vx_op_variants_check(json_t *in, int with_overrides, const char *path,
                          json_t **out, struct vx_err *err)
 {
-    return vx_op_variants_check_opts(in, with_overrides, &admin_opts, path,
-                                     out, err);
+    return vx_op_variants_check_opts(in, with_overrides, &admin_opts, path, out,
+                                     err);
 }
 
 int vx_op_variants_check_opts(json_t *in, int with_overrides,
@@ -263,9 +262,9 @@ int vx_op_variants_check_opts(json_t *in, int with_overrides,
         rc = vx_err_set(err, VX_EINVAL, path,
                         "`%s` must be an array of variants", path);
     if (rc == VX_OK && json_is_array(in)) {
-        json_array_foreach(in, i, v) {
-            if ((rc = check_variant(v, i, with_overrides,
-                                    opts->keep_weights, path, &one, err)))
+        json_array_foreach (in, i, v) {
+            if ((rc = check_variant(v, i, with_overrides, opts->keep_weights,
+                                    path, &one, err)))
                 break;
             json_array_append_new(list, one);
         }
@@ -395,8 +394,7 @@ static int check_segments(struct vx_store *st, json_t *body,
  * stickiness, as SDKs read a variant that has none: set it so, rather
  * than to "default", which would bucket on another field.
  */
-static void inherit_stickiness(json_t *given, json_t *checked,
-                               json_t *params)
+static void inherit_stickiness(json_t *given, json_t *checked, json_t *params)
 {
     const char *stick =
         json_string_value(json_object_get(params, "stickiness"));
@@ -452,9 +450,8 @@ static int check_strategy(struct vx_store *st, const char *project,
     if (rc == VX_OK)
         rc = check_segments(st, body, project, &segs, err);
     if (rc == VX_OK)
-        rc = vx_op_variants_check_opts(json_object_get(body, "variants"),
-                                       0, opts, "/body/variants", &vars,
-                                       err);
+        rc = vx_op_variants_check_opts(json_object_get(body, "variants"), 0,
+                                       opts, "/body/variants", &vars, err);
     if (rc == VX_OK)
         inherit_stickiness(json_object_get(body, "variants"), vars, params);
     if (rc == VX_OK)
@@ -526,8 +523,7 @@ int vx_op_strategy_update(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = vx_store_strategy_get(st, feature, env, id, &pre, err);
     if (rc == VX_OK)
-        rc = check_strategy(st, project, feature, body, &admin_opts, &s,
-                            err);
+        rc = check_strategy(st, project, feature, body, &admin_opts, &s, err);
     if (rc)
         goto out;
     if (json_integer_value(json_object_get(s, "sortOrder")) < 0)
@@ -645,8 +641,7 @@ int vx_op_variants_set_opts(struct vx_store *st, const struct vx_actor *who,
         rc = vx_err_set(err, VX_EINVAL, "/body",
                         "the body must be an array of variants");
     if (rc == VX_OK)
-        rc = vx_op_variants_check_opts(variants, 1, opts, "/body", &list,
-                                       err);
+        rc = vx_op_variants_check_opts(variants, 1, opts, "/body", &list, err);
     if (rc == VX_OK)
         rc = vx_store_fenv_variants_get(st, feature, env, &pre, err);
     if (rc == VX_OK)

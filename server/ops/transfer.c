@@ -36,7 +36,7 @@ static int has_tag(json_t *tags, const char *tag)
     size_t i;
     json_t *t;
 
-    json_array_foreach(tags, i, t) {
+    json_array_foreach (tags, i, t) {
         const char *type = json_string_value(json_object_get(t, "type"));
         const char *value = json_string_value(json_object_get(t, "value"));
 
@@ -58,7 +58,7 @@ static int project_flags(struct vx_store *st, const char *project,
     size_t i;
     int rc = vx_store_features_list(st, project, &list, err);
 
-    json_array_foreach(list, i, f)
+    json_array_foreach (list, i, f)
         json_array_append(names, json_object_get(f, "name"));
     json_decref(list);
     return rc;
@@ -75,10 +75,9 @@ static int select_flags(struct vx_store *st, const struct vx_export_query *q,
 
     *out = NULL;
     if (q->features) {
-        json_array_foreach(q->features, i, n) {
+        json_array_foreach (q->features, i, n) {
             rc = vx_store_feature_row(st, json_string_value(n), &row, err);
-            if (rc == VX_OK &&
-                json_is_true(json_object_get(row, "archived")))
+            if (rc == VX_OK && json_is_true(json_object_get(row, "archived")))
                 rc = VX_ENOTFOUND;
             if (rc == VX_OK && q->project &&
                 strcmp(json_string_value(json_object_get(row, "project")),
@@ -102,11 +101,11 @@ static int select_flags(struct vx_store *st, const struct vx_export_query *q,
             rc = project_flags(st, q->project, names, err);
     } else {
         rc = vx_store_projects_list(st, &projects, err);
-        json_array_foreach(projects, i, p) {
+        json_array_foreach (projects, i, p) {
             if (rc)
                 break;
-            rc = project_flags(
-                st, json_string_value(json_object_get(p, "id")), names, err);
+            rc = project_flags(st, json_string_value(json_object_get(p, "id")),
+                               names, err);
         }
     }
     if (rc || !q->tag)
@@ -138,7 +137,7 @@ static void add_unique(json_t *set, json_t *s)
     size_t i;
     json_t *v;
 
-    json_array_foreach(set, i, v) {
+    json_array_foreach (set, i, v) {
         if (json_equal(v, s))
             return;
     }
@@ -159,11 +158,11 @@ static void note_uses(struct doc *d, json_t *s)
     size_t i;
     json_t *v;
 
-    json_array_foreach(json_object_get(s, "segments"), i, v) {
+    json_array_foreach (json_object_get(s, "segments"), i, v) {
         if (json_is_integer(v))
             add_unique(d->segment_ids, v);
     }
-    json_array_foreach(cons, i, v)
+    json_array_foreach (cons, i, v)
         add_unique(d->context_names, json_object_get(v, "contextName"));
 }
 
@@ -197,7 +196,7 @@ static int export_flag(struct vx_store *st, struct doc *d, const char *name,
                   json_object_get(row, "impressionData"), "stale",
                   json_object_get(row, "stale"), "project",
                   json_object_get(row, "project")));
-    json_array_foreach(list, i, s) {
+    json_array_foreach (list, i, s) {
         json_t *copy = json_deep_copy(s);
 
         json_object_set_new(copy, "featureName", json_string(name));
@@ -206,23 +205,22 @@ static int export_flag(struct vx_store *st, struct doc *d, const char *name,
         note_uses(d, copy);
         json_array_append_new(d->strategies, copy);
     }
-    json_array_append_new(
-        d->envs, json_pack("{s:s, s:s, s:s, s:b, s:O}", "name", name,
-                           "featureName", name, "environment", env,
-                           "enabled", enabled, "variants", vars));
-    json_array_foreach(tags, i, t) {
+    json_array_append_new(d->envs,
+                          json_pack("{s:s, s:s, s:s, s:b, s:O}", "name", name,
+                                    "featureName", name, "environment", env,
+                                    "enabled", enabled, "variants", vars));
+    json_array_foreach (tags, i, t) {
         json_t *type = json_object_get(t, "type");
 
-        json_array_append_new(
-            d->tags, json_pack("{s:s, s:O, s:O}", "featureName", name,
-                               "tagType", type, "tagValue",
-                               json_object_get(t, "value")));
+        json_array_append_new(d->tags,
+                              json_pack("{s:s, s:O, s:O}", "featureName", name,
+                                        "tagType", type, "tagValue",
+                                        json_object_get(t, "value")));
         add_unique(d->tag_types, type);
     }
     if (json_array_size(deps) > 0)
-        json_array_append_new(d->deps,
-                              json_pack("{s:s, s:O}", "feature", name,
-                                        "dependencies", deps));
+        json_array_append_new(d->deps, json_pack("{s:s, s:O}", "feature", name,
+                                                 "dependencies", deps));
 out:
     json_decref(row);
     json_decref(list);
@@ -233,28 +231,26 @@ out:
 }
 
 /* Fill the segments and context fields the exported strategies use. */
-static int export_uses(struct vx_store *st, struct doc *d,
-                       struct vx_err *err)
+static int export_uses(struct vx_store *st, struct doc *d, struct vx_err *err)
 {
     json_t *v, *seg = NULL, *field = NULL;
     size_t i;
     int rc;
 
-    json_array_foreach(d->segment_ids, i, v) {
+    json_array_foreach (d->segment_ids, i, v) {
         rc = vx_store_segment_get(st, json_integer_value(v), &seg, err);
         if (rc)
             return rc;
         json_array_append_new(
-            d->segments, json_pack("{s:O, s:O, s:O, s:O}", "id", v, "name",
-                                   json_object_get(seg, "name"),
-                                   "description",
-                                   json_object_get(seg, "description"),
-                                   "constraints",
-                                   json_object_get(seg, "constraints")));
+            d->segments,
+            json_pack("{s:O, s:O, s:O, s:O}", "id", v, "name",
+                      json_object_get(seg, "name"), "description",
+                      json_object_get(seg, "description"), "constraints",
+                      json_object_get(seg, "constraints")));
         note_uses(d, seg);
         json_decref(seg);
     }
-    json_array_foreach(d->context_names, i, v) {
+    json_array_foreach (d->context_names, i, v) {
         rc = vx_store_context_get(st, json_string_value(v), &field, err);
         if (rc == VX_ENOTFOUND)
             continue; /* a context name nobody defined */
@@ -270,9 +266,8 @@ int vx_op_export(struct vx_store *st, const struct vx_export_query *q,
                  json_t **out, struct vx_err *err)
 {
     struct doc d = {
-        json_array(), json_array(), json_array(), json_array(),
-        json_array(), json_array(), json_array(), json_array(),
-        json_array(), json_array(),
+        json_array(), json_array(), json_array(), json_array(), json_array(),
+        json_array(), json_array(), json_array(), json_array(), json_array(),
     };
     json_t *names = NULL, *env = NULL, *n, *types;
     size_t i;
@@ -287,7 +282,7 @@ int vx_op_export(struct vx_store *st, const struct vx_export_query *q,
         rc = vx_store_env_get(st, q->environment, &env, err);
     if (rc == VX_OK)
         rc = select_flags(st, q, &names, err);
-    json_array_foreach(names, i, n) {
+    json_array_foreach (names, i, n) {
         if (rc)
             break;
         rc = export_flag(st, &d, json_string_value(n), q->environment, err);
@@ -296,16 +291,14 @@ int vx_op_export(struct vx_store *st, const struct vx_export_query *q,
         rc = export_uses(st, &d, err);
     if (rc == VX_OK) {
         types = json_array();
-        json_array_foreach(d.tag_types, i, n)
-            json_array_append_new(
-                types, json_pack("{s:O, s:s, s:n}", "name", n,
-                                 "description", "", "icon"));
-        *out = json_pack(
-            "{s:O, s:O, s:O, s:O, s:O, s:o, s:O, s:O}", "features",
-            d.features, "featureStrategies", d.strategies,
-            "featureEnvironments", d.envs, "featureTags", d.tags,
-            "segments", d.segments, "tagTypes", types, "contextFields",
-            d.context, "dependencies", d.deps);
+        json_array_foreach (d.tag_types, i, n)
+            json_array_append_new(types, json_pack("{s:O, s:s, s:n}", "name", n,
+                                                   "description", "", "icon"));
+        *out = json_pack("{s:O, s:O, s:O, s:O, s:O, s:o, s:O, s:O}", "features",
+                         d.features, "featureStrategies", d.strategies,
+                         "featureEnvironments", d.envs, "featureTags", d.tags,
+                         "segments", d.segments, "tagTypes", types,
+                         "contextFields", d.context, "dependencies", d.deps);
     }
     json_decref(env);
     json_decref(names);
@@ -372,8 +365,8 @@ static int doc_list(json_t *data, const char *key, json_t **out,
     }
     if (json_is_array(v))
         return VX_OK;
-    return vx_err_set(err, VX_EINVAL, NULL,
-                      "`/body/data/%s` must be an array", key);
+    return vx_err_set(err, VX_EINVAL, NULL, "`/body/data/%s` must be an array",
+                      key);
 }
 
 /* The document's lists, borrowed from data. */
@@ -410,11 +403,11 @@ static int read_lists(json_t *data, struct lists *l, struct vx_err *err)
      * not stored as entities of their own (any URL-friendly type may
      * tag a flag); import them once tag types can be defined.
      */
-    json_array_foreach(l->features, i, f) {
+    json_array_foreach (l->features, i, f) {
         snprintf(base, sizeof(base), "/body/data/features/%zu", i);
         if (!json_is_object(f))
-            return vx_err_set(err, VX_EINVAL, base,
-                              "`%s` must be an object", base);
+            return vx_err_set(err, VX_EINVAL, base, "`%s` must be an object",
+                              base);
         rc = vx_v_name(f, "name", VX_REQUIRED, 100, &name, err);
         if (rc)
             return reroot(err, rc, base);
@@ -434,7 +427,7 @@ static int check_refs(struct lists *l, json_t *list, const char *key,
     json_t *e;
     size_t i;
 
-    json_array_foreach(list, i, e) {
+    json_array_foreach (list, i, e) {
         name = json_string_value(json_object_get(e, field));
         if (json_is_object(e) && name && json_object_get(l->names, name))
             continue;
@@ -455,7 +448,7 @@ static int check_strategies_defined(struct vx_store *st, struct lists *l,
     int defined = 0, rc = VX_OK;
     size_t i;
 
-    json_array_foreach(l->strategies, i, s) {
+    json_array_foreach (l->strategies, i, s) {
         name = json_object_get(s, "name");
         if (!json_is_string(name)) {
             rc = vx_err_set(err, VX_EINVAL, NULL,
@@ -464,14 +457,14 @@ static int check_strategies_defined(struct vx_store *st, struct lists *l,
                             i);
             goto out;
         }
-        rc = vx_store_strategy_defined(st, json_string_value(name),
-                                       &defined, err);
+        rc = vx_store_strategy_defined(st, json_string_value(name), &defined,
+                                       err);
         if (rc)
             goto out;
         if (!defined)
             add_unique(missing, name);
     }
-    json_array_foreach(missing, i, name)
+    json_array_foreach (missing, i, name)
         vx_buf_addf(&b, "%s\"%s\"", i ? ", " : "", json_string_value(name));
     if (json_array_size(missing) > 0)
         rc = vx_err_set(err, VX_EINVAL, "/body/data/featureStrategies",
@@ -496,21 +489,19 @@ static int import_context(struct vx_store *st, const struct vx_actor *who,
     size_t i;
     int rc = VX_OK;
 
-    json_array_foreach(l->context, i, f) {
+    json_array_foreach (l->context, i, f) {
         snprintf(base, sizeof(base), "/body/data/contextFields/%zu", i);
         row.stickiness = 0;
-        rc = json_is_object(f)
-                 ? VX_OK
-                 : vx_err_set(err, VX_EINVAL, "/body",
-                              "`/body` must be an object");
+        rc = json_is_object(f) ? VX_OK
+                               : vx_err_set(err, VX_EINVAL, "/body",
+                                            "`/body` must be an object");
         if (rc == VX_OK)
             rc = vx_v_name(f, "name", VX_REQUIRED, 100, &name, err);
         if (rc == VX_OK)
-            rc = vx_v_string(f, "description", VX_OPTIONAL, 0,
-                             &row.description, err);
+            rc = vx_v_string(f, "description", VX_OPTIONAL, 0, &row.description,
+                             err);
         if (rc == VX_OK)
-            rc = vx_v_bool(f, "stickiness", VX_OPTIONAL, &row.stickiness,
-                           err);
+            rc = vx_v_bool(f, "stickiness", VX_OPTIONAL, &row.stickiness, err);
         if (rc == VX_OK)
             rc = vx_v_array(f, "legalValues", VX_OPTIONAL, &legal, err);
         if (rc)
@@ -544,7 +535,7 @@ static json_t *segment_named(json_t *list, const char *name)
     size_t i;
     json_t *s;
 
-    json_array_foreach(list, i, s) {
+    json_array_foreach (list, i, s) {
         if (!strcmp(json_string_value(json_object_get(s, "name")), name))
             return s;
     }
@@ -564,7 +555,7 @@ static int import_segments(struct vx_store *st, const struct vx_actor *who,
     size_t i;
     int rc = vx_store_segments_list(st, &stored, err);
 
-    json_array_foreach(l->segments, i, s) {
+    json_array_foreach (l->segments, i, s) {
         json_t *id = json_object_get(s, "id");
 
         if (rc)
@@ -578,8 +569,7 @@ static int import_segments(struct vx_store *st, const struct vx_actor *who,
                             base);
             break;
         }
-        snprintf(key, sizeof(key), "%lld",
-                 (long long)json_integer_value(id));
+        snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(id));
         have = segment_named(stored, name);
         if (have) {
             json_object_set(map, key, json_object_get(have, "id"));
@@ -628,34 +618,32 @@ static int import_flag(struct vx_store *st, const struct vx_actor *who,
                         "/api/admin/feature-types",
                         edit.type);
     if (rc == VX_OK)
-        rc = vx_v_string(f, "description", VX_OPTIONAL, 0,
-                         &edit.description, err);
+        rc = vx_v_string(f, "description", VX_OPTIONAL, 0, &edit.description,
+                         err);
     if (rc == VX_OK)
         rc = vx_v_bool(f, "stale", VX_OPTIONAL, &edit.stale, err);
     if (rc == VX_OK)
-        rc = vx_v_bool(f, "impressionData", VX_OPTIONAL,
-                       &edit.impression_data, err);
+        rc = vx_v_bool(f, "impressionData", VX_OPTIONAL, &edit.impression_data,
+                       err);
     if (rc)
         return reroot(err, rc, base);
 
     rc = vx_store_feature_row(st, name, &row, err);
     if (rc == VX_ENOTFOUND) {
         rc = vx_op_feature_create(st, who, project, name, edit.type,
-                                  edit.description, edit.impression_data,
-                                  NULL, &made, err);
+                                  edit.description, edit.impression_data, NULL,
+                                  &made, err);
         json_decref(made);
         if (rc == VX_OK && edit.stale)
-            rc = vx_op_feature_update(st, who, project, name, &edit, NULL,
-                                      err);
+            rc = vx_op_feature_update(st, who, project, name, &edit, NULL, err);
     } else if (rc == VX_OK &&
                strcmp(json_string_value(json_object_get(row, "project")),
                       project)) {
-        rc = vx_err_set(err, VX_ECONFLICT, base,
-                        "flag \"%s\" belongs to project \"%s\"; it cannot "
-                        "be imported into project \"%s\"",
-                        name,
-                        json_string_value(json_object_get(row, "project")),
-                        project);
+        rc = vx_err_set(
+            err, VX_ECONFLICT, base,
+            "flag \"%s\" belongs to project \"%s\"; it cannot "
+            "be imported into project \"%s\"",
+            name, json_string_value(json_object_get(row, "project")), project);
     } else if (rc == VX_OK) {
         rc = vx_op_feature_update(st, who, project, name, &edit, NULL, err);
     }
@@ -664,8 +652,8 @@ static int import_flag(struct vx_store *st, const struct vx_actor *who,
 }
 
 /* A strategy entry s of the document as an admin API body, into *out. */
-static int strategy_body(json_t *s, json_t *map, const char *base,
-                         json_t **out, struct vx_err *err)
+static int strategy_body(json_t *s, json_t *map, const char *base, json_t **out,
+                         struct vx_err *err)
 {
     json_t *segs = json_object_get(s, "segments"), *ids, *id, *to;
     char key[32];
@@ -673,16 +661,14 @@ static int strategy_body(json_t *s, json_t *map, const char *base,
 
     *out = NULL;
     if (!json_is_object(s))
-        return vx_err_set(err, VX_EINVAL, base, "`%s` must be an object",
-                          base);
+        return vx_err_set(err, VX_EINVAL, base, "`%s` must be an object", base);
     if (segs && !json_is_null(segs) && !json_is_array(segs))
         return vx_err_set(err, VX_EINVAL, NULL,
                           "`%s/segments` must be an array of segment ids",
                           base);
     ids = json_array();
-    json_array_foreach(segs, i, id) {
-        snprintf(key, sizeof(key), "%lld",
-                 (long long)json_integer_value(id));
+    json_array_foreach (segs, i, id) {
+        snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(id));
         to = json_is_integer(id) ? json_object_get(map, key) : NULL;
         if (!to) {
             json_decref(ids);
@@ -741,19 +727,18 @@ static int import_strategies(struct vx_store *st, const struct vx_actor *who,
     size_t i;
     int rc = vx_store_strategies_list(st, name, env, &old, err);
 
-    json_array_foreach(old, i, s) {
+    json_array_foreach (old, i, s) {
         if (rc)
             break;
-        rc = vx_op_strategy_delete(
-            st, who, project, name, env,
-            json_string_value(json_object_get(s, "id")), err);
+        rc = vx_op_strategy_delete(st, who, project, name, env,
+                                   json_string_value(json_object_get(s, "id")),
+                                   err);
     }
     json_decref(old);
-    json_array_foreach(l->strategies, i, s) {
+    json_array_foreach (l->strategies, i, s) {
         if (rc)
             break;
-        if (strcmp(json_string_value(json_object_get(s, "featureName")),
-                   name))
+        if (strcmp(json_string_value(json_object_get(s, "featureName")), name))
             continue;
         snprintf(base, sizeof(base), "/body/data/featureStrategies/%zu", i);
         rc = strategy_body(s, map, base, &body, err);
@@ -770,8 +755,8 @@ static int import_strategies(struct vx_store *st, const struct vx_actor *who,
 
 /* Set flag name's variants and enabled state in env from the document. */
 static int import_env(struct vx_store *st, const struct vx_actor *who,
-                      const char *project, const char *env,
-                      const char *name, struct lists *l, struct vx_err *err)
+                      const char *project, const char *env, const char *name,
+                      struct lists *l, struct vx_err *err)
 {
     static const struct vx_write_opts keep = {.keep_weights = 1};
     json_t *e, *vars, *none = json_array(), *made = NULL;
@@ -779,19 +764,16 @@ static int import_env(struct vx_store *st, const struct vx_actor *who,
     size_t i;
     int enabled = 0, rc = VX_OK;
 
-    json_array_foreach(l->envs, i, e) {
-        if (strcmp(json_string_value(json_object_get(e, "featureName")),
-                   name))
+    json_array_foreach (l->envs, i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "featureName")), name))
             continue;
-        snprintf(base, sizeof(base), "/body/data/featureEnvironments/%zu",
-                 i);
+        snprintf(base, sizeof(base), "/body/data/featureEnvironments/%zu", i);
         vars = json_object_get(e, "variants");
         rc = vx_v_bool(e, "enabled", VX_OPTIONAL, &enabled, err);
         if (rc == VX_OK)
-            rc = vx_op_variants_set_opts(st, who, project, name, env,
-                                         vars && !json_is_null(vars) ? vars
-                                                                     : none,
-                                         &keep, &made, err);
+            rc = vx_op_variants_set_opts(
+                st, who, project, name, env,
+                vars && !json_is_null(vars) ? vars : none, &keep, &made, err);
         json_decref(made);
         made = NULL;
         if (rc == VX_OK)
@@ -802,8 +784,7 @@ static int import_env(struct vx_store *st, const struct vx_actor *who,
                 strncmp(err->path, "/body/variants", 14)) {
                 char path[sizeof(err->path)];
 
-                snprintf(path, sizeof(path), "/body/variants%s",
-                         err->path + 5);
+                snprintf(path, sizeof(path), "/body/variants%s", err->path + 5);
                 snprintf(err->path, sizeof(err->path), "%s", path);
             }
             rc = reroot(err, rc, base);
@@ -824,7 +805,7 @@ static int import_tags(struct vx_store *st, const struct vx_actor *who,
     size_t i;
     int rc;
 
-    json_array_foreach(l->tags, i, t) {
+    json_array_foreach (l->tags, i, t) {
         snprintf(base, sizeof(base), "/body/data/featureTags/%zu", i);
         type = json_string_value(json_object_get(t, "tagType"));
         value = json_string_value(json_object_get(t, "tagValue"));
@@ -835,8 +816,8 @@ static int import_tags(struct vx_store *st, const struct vx_actor *who,
                               "tagValue of 1 to %d characters",
                               base, TAG_MAX);
         rc = vx_op_feature_tag(
-            st, who, json_string_value(json_object_get(t, "featureName")),
-            type, value, 1, err);
+            st, who, json_string_value(json_object_get(t, "featureName")), type,
+            value, 1, err);
         if (rc == VX_ECONFLICT) {
             vx_err_clear(err); /* the flag has it already */
             rc = VX_OK;
@@ -849,8 +830,7 @@ static int import_tags(struct vx_store *st, const struct vx_actor *who,
 
 /* Replace the dependencies of each flag the document lists them for. */
 static int import_deps(struct vx_store *st, const struct vx_actor *who,
-                       const char *project, struct lists *l,
-                       struct vx_err *err)
+                       const char *project, struct lists *l, struct vx_err *err)
 {
     json_t *e, *d, *parents;
     const char *child;
@@ -858,7 +838,7 @@ static int import_deps(struct vx_store *st, const struct vx_actor *who,
     size_t i, j;
     int rc = VX_OK;
 
-    json_array_foreach(l->deps, i, e) {
+    json_array_foreach (l->deps, i, e) {
         child = json_string_value(json_object_get(e, "feature"));
         parents = json_object_get(e, "dependencies");
         snprintf(base, sizeof(base), "/body/data/dependencies/%zu", i);
@@ -866,7 +846,7 @@ static int import_deps(struct vx_store *st, const struct vx_actor *who,
             return vx_err_set(err, VX_EINVAL, NULL,
                               "`%s/dependencies` must be an array", base);
         rc = vx_op_dependency_delete(st, who, project, child, NULL, err);
-        json_array_foreach(parents, j, d) {
+        json_array_foreach (parents, j, d) {
             if (rc)
                 break;
             snprintf(base, sizeof(base),
@@ -884,8 +864,8 @@ static int import_deps(struct vx_store *st, const struct vx_actor *who,
 }
 
 int vx_op_import(struct vx_store *st, const struct vx_actor *who,
-                 const char *project, const char *environment,
-                 json_t *data, struct vx_err *err)
+                 const char *project, const char *environment, json_t *data,
+                 struct vx_err *err)
 {
     struct lists l = {0};
     json_t *map = json_object(), *f;
@@ -899,11 +879,10 @@ int vx_op_import(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = read_lists(data, &l, err);
     if (rc == VX_OK)
-        rc = check_refs(&l, l.strategies, "featureStrategies",
-                        "featureName", err);
-    if (rc == VX_OK)
-        rc = check_refs(&l, l.envs, "featureEnvironments", "featureName",
+        rc = check_refs(&l, l.strategies, "featureStrategies", "featureName",
                         err);
+    if (rc == VX_OK)
+        rc = check_refs(&l, l.envs, "featureEnvironments", "featureName", err);
     if (rc == VX_OK)
         rc = check_refs(&l, l.tags, "featureTags", "featureName", err);
     if (rc == VX_OK)
@@ -914,15 +893,15 @@ int vx_op_import(struct vx_store *st, const struct vx_actor *who,
         rc = import_context(st, who, &l, err);
     if (rc == VX_OK)
         rc = import_segments(st, who, &l, map, err);
-    json_array_foreach(l.features, i, f) {
+    json_array_foreach (l.features, i, f) {
         if (rc)
             break;
         name = json_string_value(json_object_get(f, "name"));
         snprintf(base, sizeof(base), "/body/data/features/%zu", i);
         rc = import_flag(st, who, project, f, base, err);
         if (rc == VX_OK)
-            rc = import_strategies(st, who, project, environment, name, &l,
-                                   map, err);
+            rc = import_strategies(st, who, project, environment, name, &l, map,
+                                   err);
         if (rc == VX_OK)
             rc = import_env(st, who, project, environment, name, &l, err);
     }

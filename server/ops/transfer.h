@@ -65,7 +65,7 @@ int vx_op_export(struct vx_store *st, const struct vx_export_query *q,
  * transaction holds partial changes and must be rolled back.
  */
 int vx_op_import(struct vx_store *st, const struct vx_actor *who,
-                 const char *project, const char *environment,
-                 json_t *data, struct vx_err *err);
+                 const char *project, const char *environment, json_t *data,
+                 struct vx_err *err);
 
 #endif

@@ -108,8 +108,8 @@ static char *gzip_bytes(const char *in, size_t len, size_t *out_len)
     char *out = NULL;
     uLong bound;
 
-    if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
         return NULL;
     bound = deflateBound(&zs, (uLong)len) + 32;
     out = vx_malloc(bound);
@@ -237,8 +237,8 @@ static int seg_cmp(const void *a, const void *b)
 static long seg_index(const struct vx_snapshot *snap, int64_t id)
 {
     struct seg key = {.id = id};
-    const struct seg *s = bsearch(&key, snap->segs, snap->n_segs,
-                                  sizeof(*s), seg_cmp);
+    const struct seg *s =
+        bsearch(&key, snap->segs, snap->n_segs, sizeof(*s), seg_cmp);
 
     return s ? (long)(s - snap->segs) : -1;
 }
@@ -253,11 +253,11 @@ static json_t *inline_segments(json_t *f, json_t *segs)
     json_t *copy = json_deep_copy(f), *s, *id, *seg;
     size_t i, j, k;
 
-    json_array_foreach(json_object_get(copy, "strategies"), i, s) {
+    json_array_foreach (json_object_get(copy, "strategies"), i, s) {
         json_t *cons = json_object_get(s, "constraints");
 
-        json_array_foreach(json_object_get(s, "segments"), j, id) {
-            json_array_foreach(segs, k, seg) {
+        json_array_foreach (json_object_get(s, "segments"), j, id) {
+            json_array_foreach (segs, k, seg) {
                 if (json_integer_value(json_object_get(seg, "id")) ==
                     json_integer_value(id))
                     json_array_extend(cons,
@@ -273,15 +273,14 @@ static json_t *inline_segments(json_t *f, json_t *segs)
 static void feat_init(struct vx_snapshot *snap, struct feat *f, json_t *jf,
                       json_t *tags, json_t *segs)
 {
-    json_t *list = json_object_get(tags, json_string_value(
-                                             json_object_get(jf, "name")));
+    json_t *list =
+        json_object_get(tags, json_string_value(json_object_get(jf, "name")));
     json_t *inl = inline_segments(jf, segs), *s, *id;
     unsigned char *used = vx_calloc(snap->n_segs + 1, 1);
     size_t i, j;
 
     f->name = vx_strdup(json_string_value(json_object_get(jf, "name")));
-    f->project = vx_strdup(json_string_value(json_object_get(jf,
-                                                             "project")));
+    f->project = vx_strdup(json_string_value(json_object_get(jf, "project")));
     f->n_tags = json_array_size(list);
     f->tags = vx_calloc(f->n_tags + 1, sizeof(*f->tags));
     for (i = 0; i < f->n_tags; i++)
@@ -289,8 +288,8 @@ static void feat_init(struct vx_snapshot *snap, struct feat *f, json_t *jf,
     f->top = chunk_of(jf);
     f->inl = chunk_of(inl);
     json_decref(inl);
-    json_array_foreach(json_object_get(jf, "strategies"), i, s) {
-        json_array_foreach(json_object_get(s, "segments"), j, id) {
+    json_array_foreach (json_object_get(jf, "strategies"), i, s) {
+        json_array_foreach (json_object_get(s, "segments"), j, id) {
             long k = seg_index(snap, json_integer_value(id));
 
             if (k >= 0 && !used[k]) {
@@ -323,10 +322,9 @@ static void snapshot_digest(struct vx_snapshot *snap)
         crypto_generichash_update(&h, (const unsigned char *)KEY_SEP, 1);
     }
     for (size_t i = 0; i < snap->n_segs; i++)
-        crypto_generichash_update(&h,
-                                  (const unsigned char *)snap->segs[i]
-                                      .text.text,
-                                  snap->segs[i].text.len + 1);
+        crypto_generichash_update(
+            &h, (const unsigned char *)snap->segs[i].text.text,
+            snap->segs[i].text.len + 1);
     crypto_generichash_final(&h, snap->digest, sizeof(snap->digest));
 }
 
@@ -348,13 +346,13 @@ static struct vx_snapshot *snapshot_prepare(const char *environment,
     snap->environment = vx_strdup(environment);
     snap->n_segs = json_array_size(segs);
     snap->segs = vx_calloc(snap->n_segs + 1, sizeof(*snap->segs));
-    json_array_foreach(segs, i, v) {
+    json_array_foreach (segs, i, v) {
         snap->segs[i].id = json_integer_value(json_object_get(v, "id"));
         snap->segs[i].text = chunk_of(v);
     }
     snap->n_feats = json_array_size(feats);
     snap->feats = vx_calloc(snap->n_feats + 1, sizeof(*snap->feats));
-    json_array_foreach(feats, i, v)
+    json_array_foreach (feats, i, v)
         feat_init(snap, &snap->feats[i], v, tags, segs);
     snapshot_digest(snap);
     return snap;
@@ -381,7 +379,7 @@ static const char **sorted_strings(json_t *arr, size_t *n)
     if (!arr)
         return NULL;
     out = vx_calloc(json_array_size(arr) + 1, sizeof(*out));
-    json_array_foreach(arr, i, v)
+    json_array_foreach (arr, i, v)
         if (json_is_string(v))
             out[k++] = json_string_value(v);
     qsort(out, k, sizeof(*out), strp_cmp);
@@ -469,12 +467,11 @@ static json_t *canon_json(const struct canon *c, const char *environment)
 
         for (size_t i = 0; i < c->n_tags; i++) {
             const char *colon = strchr(c->tags[i], ':');
-            size_t n = colon ? (size_t)(colon - c->tags[i])
-                             : strlen(c->tags[i]);
+            size_t n =
+                colon ? (size_t)(colon - c->tags[i]) : strlen(c->tags[i]);
 
             json_array_append_new(
-                t, json_pack("[s%s]", c->tags[i], n,
-                             colon ? colon + 1 : ""));
+                t, json_pack("[s%s]", c->tags[i], n, colon ? colon + 1 : ""));
         }
         json_object_set_new(q, "tag", t);
     }
@@ -489,8 +486,7 @@ static bool feat_matches(const struct feat *f, const struct canon *c)
 {
     bool tagged = c->n_tags == 0;
 
-    if (!c->all_projects && !in_sorted(c->projects, c->n_projects,
-                                       f->project))
+    if (!c->all_projects && !in_sorted(c->projects, c->n_projects, f->project))
         return false;
     if (c->prefix && strncmp(f->name, c->prefix, strlen(c->prefix)))
         return false;
@@ -500,8 +496,8 @@ static bool feat_matches(const struct feat *f, const struct canon *c)
 }
 
 /* Append the features of c and, for new SDKs, their segments. */
-static void add_features(const struct vx_snapshot *snap,
-                         const struct canon *c, struct vx_buf *b)
+static void add_features(const struct vx_snapshot *snap, const struct canon *c,
+                         struct vx_buf *b)
 {
     unsigned char *used = vx_calloc(snap->n_segs + 1, 1);
     bool first = true;
@@ -551,8 +547,7 @@ static void add_json(struct vx_buf *b, json_t *v)
 static void make_etag(const char *key, int64_t revision, char hash[9],
                       char *etag, size_t len)
 {
-    snprintf(hash, 9, "%08x",
-             (unsigned)murmur3_x86_32(key, strlen(key), 0));
+    snprintf(hash, 9, "%08x", (unsigned)murmur3_x86_32(key, strlen(key), 0));
     snprintf(etag, len, "\"%s:%lld:v1\"", hash, (long long)revision);
 }
 
@@ -604,7 +599,8 @@ static void snapshot_finish(struct vx_snapshot *snap, int64_t revision,
     snap->revision = revision;
     json_object_del(state, "tags");
     if (vx_flagset_from_json(state, &snap->flagset, &err))
-        vx_log_error("cannot compile flags", "environment=\"%s\" "
+        vx_log_error("cannot compile flags",
+                     "environment=\"%s\" "
                      "error=\"%s\" at=\"%s\"",
                      snap->environment, err.msg, err.path);
     snap->full[0] = full_answer(snap, false);
@@ -612,8 +608,7 @@ static void snapshot_finish(struct vx_snapshot *snap, int64_t revision,
 }
 
 /* Look key up in snap's cache; a new reference or NULL. */
-static struct vx_answer *cache_get(struct vx_snapshot *snap,
-                                   const char *key)
+static struct vx_answer *cache_get(struct vx_snapshot *snap, const char *key)
 {
     struct vx_answer *a = NULL;
 
@@ -657,8 +652,7 @@ out:
 }
 
 void vx_snapshot_answer(struct vx_snapshot *snap,
-                        const struct vx_client_query *q,
-                        struct vx_answer **out)
+                        const struct vx_client_query *q, struct vx_answer **out)
 {
     struct vx_buf key = {0};
     struct canon c;
@@ -689,8 +683,8 @@ int vx_snapshot_feature(struct vx_snapshot *snap, const char *name,
                         bool inline_segs, json_t *projects,
                         struct vx_answer **out)
 {
-    const struct feat *f = bsearch(name, snap->feats, snap->n_feats,
-                                   sizeof(*f), feat_cmp);
+    const struct feat *f =
+        bsearch(name, snap->feats, snap->n_feats, sizeof(*f), feat_cmp);
     const struct chunk *ch;
     struct vx_buf key = {0};
     char hash[9], etag[48];
@@ -701,7 +695,7 @@ int vx_snapshot_feature(struct vx_snapshot *snap, const char *name,
     *out = NULL;
     if (!f)
         return VX_ENOTFOUND;
-    json_array_foreach(projects, i, p) {
+    json_array_foreach (projects, i, p) {
         const char *id = json_string_value(p);
 
         allowed = allowed || (id && !strcmp(id, f->project));
@@ -777,7 +771,7 @@ static int read_states(struct vx_store *st, json_t **out, int64_t *last,
     rc = vx_store_env_names(st, &envs, err);
     if (rc == VX_OK)
         rc = vx_store_last_event_id(st, last, err);
-    json_array_foreach(envs, i, e) {
+    json_array_foreach (envs, i, e) {
         const char *name = json_string_value(json_object_get(e, "name"));
 
         if (rc)
@@ -796,8 +790,8 @@ static int read_states(struct vx_store *st, json_t **out, int64_t *last,
  * content is the same, else a new one with a later revision.
  */
 static struct vx_snapshot *next_snapshot(struct vx_snapshots *ss,
-                                         const char *environment,
-                                         json_t *state, int64_t last)
+                                         const char *environment, json_t *state,
+                                         int64_t last)
 {
     struct vx_snapshot *old = vx_snapshots_get(ss, environment);
     struct vx_snapshot *snap = snapshot_prepare(environment, state);
@@ -834,7 +828,7 @@ int vx_snapshots_rebuild(struct vx_snapshots *ss, struct vx_err *err)
     if (rc)
         goto out;
     snaps = vx_calloc(json_object_size(states) + 1, sizeof(*snaps));
-    json_object_foreach(states, name, state)
+    json_object_foreach (states, name, state)
         snaps[n++] = next_snapshot(ss, name, state, last);
 
     pthread_mutex_lock(&ss->lock);

@@ -18,8 +18,8 @@
 int vx_store_last_event_id(struct vx_store *st, int64_t *out,
                            struct vx_err *err)
 {
-    return vx_sql_int(st, err, out,
-                      "SELECT coalesce(max(id), 0) FROM events", "");
+    return vx_sql_int(st, err, out, "SELECT coalesce(max(id), 0) FROM events",
+                      "");
 }
 
 /* A copy of the string member key of obj, "" when absent or not one. */
@@ -45,7 +45,7 @@ static json_t *constraint_norm(json_t *c)
         json_decref(values);
         return NULL;
     }
-    json_array_foreach(json_object_get(c, "values"), i, v) {
+    json_array_foreach (json_object_get(c, "values"), i, v) {
         s = vx_json_scalar_str(v);
         if (s)
             json_array_append_new(values, json_string(s));
@@ -59,12 +59,12 @@ static json_t *constraint_norm(json_t *c)
     if (s)
         json_object_set_new(out, "value", json_string(s));
     free(s);
-    json_object_set_new(out, "inverted",
-                        json_boolean(json_is_true(
-                            json_object_get(c, "inverted"))));
-    json_object_set_new(out, "caseInsensitive",
-                        json_boolean(json_is_true(
-                            json_object_get(c, "caseInsensitive"))));
+    json_object_set_new(
+        out, "inverted",
+        json_boolean(json_is_true(json_object_get(c, "inverted"))));
+    json_object_set_new(
+        out, "caseInsensitive",
+        json_boolean(json_is_true(json_object_get(c, "caseInsensitive"))));
     return out;
 }
 
@@ -74,7 +74,7 @@ static json_t *constraints_norm(json_t *list)
     json_t *out = json_array(), *c;
     size_t i;
 
-    json_array_foreach(list, i, c) {
+    json_array_foreach (list, i, c) {
         json_t *n = constraint_norm(c);
 
         if (n)
@@ -92,7 +92,7 @@ static json_t *params_norm(json_t *params)
     json_t *out = json_object(), *v;
     const char *key;
 
-    json_object_foreach(params, key, v) {
+    json_object_foreach (params, key, v) {
         char *s = json_is_object(v) || json_is_array(v)
                       ? json_dumps(v, JSON_COMPACT)
                       : vx_json_scalar_str(v);
@@ -107,8 +107,7 @@ static json_t *params_norm(json_t *params)
 /* The member of index named by the string member key of row, or NULL. */
 static json_t *lookup(json_t *index, json_t *row, const char *key)
 {
-    return json_object_get(index,
-                           json_string_value(json_object_get(row, key)));
+    return json_object_get(index, json_string_value(json_object_get(row, key)));
 }
 
 /* v itself (a new reference) when it is an array, else a new []. */
@@ -123,8 +122,8 @@ static json_t *array_or_empty(json_t *v)
  * served as it is; whether SDKs of a disabled environment should see
  * its flags turned off is not settled by the contract.
  */
-static int load_features(struct vx_store *st, const char *env,
-                         json_t **out, json_t *by_name, struct vx_err *err)
+static int load_features(struct vx_store *st, const char *env, json_t **out,
+                         json_t *by_name, struct vx_err *err)
 {
     json_t *f;
     size_t i;
@@ -146,15 +145,15 @@ static int load_features(struct vx_store *st, const char *env,
 
     if (rc)
         return rc;
-    json_array_foreach(*out, i, f) {
+    json_array_foreach (*out, i, f) {
         json_t *variants = array_or_empty(json_object_get(f, "variants"));
 
         /* Strategies before variants, as Unleash orders them. */
         json_object_del(f, "variants");
         json_object_set_new(f, "strategies", json_array());
         json_object_set_new(f, "variants", variants);
-        json_object_set(by_name,
-                        json_string_value(json_object_get(f, "name")), f);
+        json_object_set(by_name, json_string_value(json_object_get(f, "name")),
+                        f);
     }
     return VX_OK;
 }
@@ -164,8 +163,7 @@ static int load_features(struct vx_store *st, const char *env,
  * (an object keyed by id text) every segment they refer to.
  */
 static int load_strategies(struct vx_store *st, const char *env,
-                           json_t *by_name, json_t *used,
-                           struct vx_err *err)
+                           json_t *by_name, json_t *used, struct vx_err *err)
 {
     json_t *rows = NULL, *r, *id;
     size_t i, j;
@@ -186,7 +184,7 @@ static int load_strategies(struct vx_store *st, const char *env,
 
     if (rc)
         return rc;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach (rows, i, r) {
         json_t *f = lookup(by_name, r, "feature");
         json_t *s, *segs = json_object_get(r, "segments");
 
@@ -194,16 +192,16 @@ static int load_strategies(struct vx_store *st, const char *env,
             continue;
         s = json_object();
         json_object_set_new(s, "name", str_member(r, "name"));
-        json_object_set_new(s, "constraints",
-                            constraints_norm(json_object_get(
-                                r, "constraints")));
+        json_object_set_new(
+            s, "constraints",
+            constraints_norm(json_object_get(r, "constraints")));
         json_object_set_new(s, "parameters",
                             params_norm(json_object_get(r, "parameters")));
         json_object_set_new(s, "variants",
                             array_or_empty(json_object_get(r, "variants")));
         if (json_array_size(segs) > 0) {
             json_object_set(s, "segments", segs);
-            json_array_foreach(segs, j, id) {
+            json_array_foreach (segs, j, id) {
                 char key[24];
 
                 snprintf(key, sizeof(key), "%lld",
@@ -231,7 +229,7 @@ static int load_dependencies(struct vx_store *st, json_t *by_name,
 
     if (rc)
         return rc;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach (rows, i, r) {
         json_t *f = lookup(by_name, r, "child");
         json_t *d, *deps, *variants = json_object_get(r, "variants");
 
@@ -268,7 +266,7 @@ static int load_tags(struct vx_store *st, json_t *by_name, json_t **out,
     *out = json_object();
     if (rc)
         return rc;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach (rows, i, r) {
         const char *name = json_string_value(json_object_get(r, "feature"));
         json_t *list;
 
@@ -300,7 +298,7 @@ static int load_segments(struct vx_store *st, json_t *used, json_t **out,
     *out = json_array();
     if (rc)
         return rc;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach (rows, i, r) {
         char key[24];
 
         snprintf(key, sizeof(key), "%lld",
@@ -308,11 +306,10 @@ static int load_segments(struct vx_store *st, json_t *used, json_t **out,
         if (!json_object_get(used, key))
             continue;
         json_array_append_new(
-            *out, json_pack("{s:O,s:O,s:o}", "id", json_object_get(r, "id"),
-                            "name", json_object_get(r, "name"),
-                            "constraints",
-                            constraints_norm(json_object_get(
-                                r, "constraints"))));
+            *out,
+            json_pack("{s:O,s:O,s:o}", "id", json_object_get(r, "id"), "name",
+                      json_object_get(r, "name"), "constraints",
+                      constraints_norm(json_object_get(r, "constraints"))));
     }
     json_decref(rows);
     return VX_OK;
@@ -337,8 +334,8 @@ int vx_store_client_state(struct vx_store *st, const char *environment,
         rc = load_segments(st, used, &segments, err);
     if (rc)
         goto out;
-    *out = json_pack("{s:i,s:O,s:O,s:O}", "version", 2, "features",
-                     features, "segments", segments, "tags", tags);
+    *out = json_pack("{s:i,s:O,s:O,s:O}", "version", 2, "features", features,
+                     "segments", segments, "tags", tags);
 out:
     json_decref(features);
     json_decref(segments);

@@ -6,14 +6,13 @@
 #include "store/sql.h"
 #include "store/store.h"
 
-#define ENV_COLUMNS                                                        \
-    "name, type, enabled AS \"enabled$bool\", sort_order AS sortOrder,"    \
-    " protected AS \"protected$bool\", created_at AS createdAt,"           \
-    " (SELECT count(*) FROM project_environments pe"                       \
+#define ENV_COLUMNS                                                            \
+    "name, type, enabled AS \"enabled$bool\", sort_order AS sortOrder,"        \
+    " protected AS \"protected$bool\", created_at AS createdAt,"               \
+    " (SELECT count(*) FROM project_environments pe"                           \
     "  WHERE pe.environment = name) AS projectCount"
 
-int vx_store_envs_list(struct vx_store *st, json_t **out,
-                       struct vx_err *err)
+int vx_store_envs_list(struct vx_store *st, json_t **out, struct vx_err *err)
 {
     return vx_sql_rows(st, err, out,
                        "SELECT " ENV_COLUMNS
@@ -24,20 +23,17 @@ int vx_store_envs_list(struct vx_store *st, json_t **out,
 int vx_store_env_get(struct vx_store *st, const char *name, json_t **out,
                      struct vx_err *err)
 {
-    int rc = vx_sql_row(st, err, out,
-                        "SELECT " ENV_COLUMNS
-                        " FROM environments WHERE name = ?",
-                        "s", name);
+    int rc = vx_sql_row(
+        st, err, out, "SELECT " ENV_COLUMNS " FROM environments WHERE name = ?",
+        "s", name);
 
     if (rc == VX_ENOTFOUND)
-        vx_err_set(err, rc, NULL, "There's no environment named \"%s\".",
-                   name);
+        vx_err_set(err, rc, NULL, "There's no environment named \"%s\".", name);
     return rc;
 }
 
-int vx_store_env_insert(struct vx_store *st, const char *name,
-                        const char *type, int enabled, int64_t sort_order,
-                        struct vx_err *err)
+int vx_store_env_insert(struct vx_store *st, const char *name, const char *type,
+                        int enabled, int64_t sort_order, struct vx_err *err)
 {
     char now[32];
     int rc;
@@ -49,8 +45,7 @@ int vx_store_env_insert(struct vx_store *st, const char *name,
                     "ssbis", name, type, enabled, sort_order, now);
     if (rc == VX_ECONFLICT)
         return vx_err_set(err, rc, "/body/name",
-                          "An environment named \"%s\" already exists",
-                          name);
+                          "An environment named \"%s\" already exists", name);
     if (rc == VX_OK)
         rc = vx_sql_run(st, err,
                         "INSERT INTO project_environments"
@@ -61,8 +56,8 @@ int vx_store_env_insert(struct vx_store *st, const char *name,
 }
 
 /* VX_ENOTFOUND with the documented message when nothing changed. */
-static int changed_or_missing(struct vx_store *st, const char *name,
-                              int rc, struct vx_err *err)
+static int changed_or_missing(struct vx_store *st, const char *name, int rc,
+                              struct vx_err *err)
 {
     if (rc == VX_OK && vx_sql_changes(st) == 0)
         rc = vx_err_set(err, VX_ENOTFOUND, NULL,
@@ -70,9 +65,8 @@ static int changed_or_missing(struct vx_store *st, const char *name,
     return rc;
 }
 
-int vx_store_env_update(struct vx_store *st, const char *name,
-                        const char *type, int64_t sort_order,
-                        struct vx_err *err)
+int vx_store_env_update(struct vx_store *st, const char *name, const char *type,
+                        int64_t sort_order, struct vx_err *err)
 {
     int rc = vx_sql_run(st, err,
                         "UPDATE environments SET type = coalesce(?, type),"
@@ -83,8 +77,8 @@ int vx_store_env_update(struct vx_store *st, const char *name,
     return changed_or_missing(st, name, rc, err);
 }
 
-int vx_store_env_set_enabled(struct vx_store *st, const char *name,
-                             int enabled, struct vx_err *err)
+int vx_store_env_set_enabled(struct vx_store *st, const char *name, int enabled,
+                             struct vx_err *err)
 {
     int rc = vx_sql_run(st, err,
                         "UPDATE environments SET enabled = ? WHERE name = ?",
@@ -96,14 +90,13 @@ int vx_store_env_set_enabled(struct vx_store *st, const char *name,
 int vx_store_env_delete(struct vx_store *st, const char *name,
                         struct vx_err *err)
 {
-    int rc = vx_sql_run(st, err, "DELETE FROM environments WHERE name = ?",
-                        "s", name);
+    int rc = vx_sql_run(st, err, "DELETE FROM environments WHERE name = ?", "s",
+                        name);
 
     return changed_or_missing(st, name, rc, err);
 }
 
-int vx_store_env_names(struct vx_store *st, json_t **out,
-                       struct vx_err *err)
+int vx_store_env_names(struct vx_store *st, json_t **out, struct vx_err *err)
 {
     return vx_sql_rows(st, err, out,
                        "SELECT name FROM environments ORDER BY name", "");

@@ -15,16 +15,16 @@
 #include "util.h"
 
 /* The columns of a flag's own row, keyed by the API's field names. */
-#define FEATURE_COLUMNS                                                    \
-    " f.name, f.project_id AS project, f.type, f.description,"            \
-    " f.stale AS \"stale$bool\","                                          \
-    " f.impression_data AS \"impressionData$bool\","                       \
-    " f.created_at AS createdAt,"                                          \
-    " (f.archived_at IS NOT NULL) AS \"archived$bool\","                   \
+#define FEATURE_COLUMNS                                                        \
+    " f.name, f.project_id AS project, f.type, f.description,"                 \
+    " f.stale AS \"stale$bool\","                                              \
+    " f.impression_data AS \"impressionData$bool\","                           \
+    " f.created_at AS createdAt,"                                              \
+    " (f.archived_at IS NOT NULL) AS \"archived$bool\","                       \
     " f.archived_at AS archivedAt"
 
-int vx_store_feature_row(struct vx_store *st, const char *name,
-                         json_t **out, struct vx_err *err)
+int vx_store_feature_row(struct vx_store *st, const char *name, json_t **out,
+                         struct vx_err *err)
 {
     return vx_sql_row(st, err, out,
                       "SELECT" FEATURE_COLUMNS ", f.version"
@@ -41,12 +41,12 @@ static void attach_strategies(json_t *envs, json_t *strategies)
     size_t i, j;
     json_t *s, *e;
 
-    json_array_foreach(envs, j, e)
+    json_array_foreach (envs, j, e)
         json_object_set_new(e, "strategies", json_array());
-    json_array_foreach(strategies, i, s) {
+    json_array_foreach (strategies, i, s) {
         const char *env = json_string_value(json_object_get(s, "env"));
 
-        json_array_foreach(envs, j, e) {
+        json_array_foreach (envs, j, e) {
             const char *name = json_string_value(json_object_get(e, "name"));
 
             if (env && name && !strcmp(env, name)) {
@@ -60,8 +60,8 @@ static void attach_strategies(json_t *envs, json_t *strategies)
 }
 
 /* The environments part of a full flag, with strategies, into *out. */
-static int full_envs(struct vx_store *st, const char *name,
-                     const char *project, json_t **out, struct vx_err *err)
+static int full_envs(struct vx_store *st, const char *name, const char *project,
+                     json_t **out, struct vx_err *err)
 {
     json_t *strategies = NULL;
     int rc = vx_sql_rows(
@@ -103,7 +103,7 @@ static json_t *column_values(json_t *rows, const char *key)
     json_t *out = json_array(), *row;
     size_t i;
 
-    json_array_foreach(rows, i, row)
+    json_array_foreach (rows, i, row)
         json_array_append(out, json_object_get(row, key));
     json_decref(rows);
     return out;
@@ -124,8 +124,8 @@ int vx_store_feature_children(struct vx_store *st, const char *name,
     return rc;
 }
 
-int vx_store_feature_full(struct vx_store *st, const char *name,
-                          json_t **out, struct vx_err *err)
+int vx_store_feature_full(struct vx_store *st, const char *name, json_t **out,
+                          struct vx_err *err)
 {
     json_t *f = NULL, *envs = NULL, *tags = NULL, *deps = NULL;
     json_t *children = NULL;
@@ -133,8 +133,8 @@ int vx_store_feature_full(struct vx_store *st, const char *name,
 
     if (rc == VX_OK)
         rc = full_envs(st, name,
-                       json_string_value(json_object_get(f, "project")),
-                       &envs, err);
+                       json_string_value(json_object_get(f, "project")), &envs,
+                       err);
     if (rc == VX_OK)
         rc = vx_store_feature_tags(st, name, &tags, err);
     if (rc == VX_OK)
@@ -173,9 +173,8 @@ static void attach_env_summaries(json_t *flags, json_t *envs)
     json_t *by_name = json_object(), *e, *f, *list;
     size_t i;
 
-    json_array_foreach(envs, i, e) {
-        const char *feature = json_string_value(json_object_get(e,
-                                                                "feature"));
+    json_array_foreach (envs, i, e) {
+        const char *feature = json_string_value(json_object_get(e, "feature"));
 
         list = json_object_get(by_name, feature);
         if (!list) {
@@ -185,9 +184,9 @@ static void attach_env_summaries(json_t *flags, json_t *envs)
         json_object_del(e, "feature");
         json_array_append(list, e);
     }
-    json_array_foreach(flags, i, f) {
-        list = json_object_get(by_name, json_string_value(json_object_get(
-                                            f, "name")));
+    json_array_foreach (flags, i, f) {
+        list = json_object_get(by_name,
+                               json_string_value(json_object_get(f, "name")));
         json_object_set_new(f, "environments",
                             list ? json_incref(list) : json_array());
     }
@@ -259,9 +258,8 @@ int vx_store_feature_insert(struct vx_store *st, const char *project,
 {
     char now[32];
     int64_t n = 0;
-    int rc = vx_sql_int(st, err, &n,
-                        "SELECT count(*) FROM features WHERE name = ?", "s",
-                        name);
+    int rc = vx_sql_int(
+        st, err, &n, "SELECT count(*) FROM features WHERE name = ?", "s", name);
 
     if (rc == VX_OK && n > 0)
         return vx_err_set(err, VX_ECONFLICT, NULL,
@@ -273,8 +271,8 @@ int vx_store_feature_insert(struct vx_store *st, const char *project,
                         " description, impression_data, created_at,"
                         " created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         "ssssbsi", name, project, type,
-                        description ? description : "", impression_data,
-                        now, created_by);
+                        description ? description : "", impression_data, now,
+                        created_by);
     if (rc == VX_OK)
         rc = vx_sql_run(st, err,
                         "INSERT INTO feature_environments"
@@ -287,15 +285,13 @@ int vx_store_feature_insert(struct vx_store *st, const char *project,
 
 int vx_store_feature_update(struct vx_store *st, const char *name,
                             const char *type, const char *description,
-                            int stale, int impression_data,
-                            struct vx_err *err)
+                            int stale, int impression_data, struct vx_err *err)
 {
     return vx_sql_run(st, err,
                       "UPDATE features SET type = ?, description = ?,"
                       " stale = ?, impression_data = ?,"
                       " version = version + 1 WHERE name = ?",
-                      "ssbbs", type, description, stale, impression_data,
-                      name);
+                      "ssbbs", type, description, stale, impression_data, name);
 }
 
 int vx_store_feature_set_archived(struct vx_store *st, const char *name,
@@ -330,8 +326,7 @@ int vx_store_feature_version(struct vx_store *st, const char *name,
                              int64_t *out, struct vx_err *err)
 {
     return vx_sql_int(st, err, out,
-                      "SELECT version FROM features WHERE name = ?", "s",
-                      name);
+                      "SELECT version FROM features WHERE name = ?", "s", name);
 }
 
 int vx_store_feature_env_enabled(struct vx_store *st, const char *name,
@@ -413,14 +408,13 @@ static int strategy_insert(struct vx_store *st, const char *id,
                       " variants, sort_order, disabled, created_at)"
                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       "sssssjssibs", id, feature, environment, name, title,
-                      parameters, constraints, variants, sort_order,
-                      disabled, now);
+                      parameters, constraints, variants, sort_order, disabled,
+                      now);
 }
 
-int vx_store_feature_strategy_default(struct vx_store *st,
-                                      const char *name,
-                                      const char *environment,
-                                      json_t **out, struct vx_err *err)
+int vx_store_feature_strategy_default(struct vx_store *st, const char *name,
+                                      const char *environment, json_t **out,
+                                      struct vx_err *err)
 {
     char id[37];
     json_t *params = json_pack("{s:s, s:s, s:s}", "rollout", "100",
@@ -459,14 +453,14 @@ static int copy_strategy(struct vx_store *st, json_t *s, const char *to,
     if (params && replace_group && json_object_get(params, "groupId"))
         json_object_set_new(params, "groupId", json_string(to));
     vx_uuid(id);
-    rc = strategy_insert(
-        st, id, to, json_string_value(json_object_get(s, "environment")),
-        json_string_value(json_object_get(s, "name")),
-        json_string_value(json_object_get(s, "title")), params,
-        json_string_value(json_object_get(s, "constraints")),
-        json_string_value(json_object_get(s, "variants")),
-        json_integer_value(json_object_get(s, "sortOrder")),
-        json_is_true(json_object_get(s, "disabled")), err);
+    rc = strategy_insert(st, id, to,
+                         json_string_value(json_object_get(s, "environment")),
+                         json_string_value(json_object_get(s, "name")),
+                         json_string_value(json_object_get(s, "title")), params,
+                         json_string_value(json_object_get(s, "constraints")),
+                         json_string_value(json_object_get(s, "variants")),
+                         json_integer_value(json_object_get(s, "sortOrder")),
+                         json_is_true(json_object_get(s, "disabled")), err);
     if (rc == VX_OK)
         rc = vx_sql_run(st, err,
                         "INSERT INTO strategy_segments"
@@ -493,7 +487,7 @@ static int copy_strategies(struct vx_store *st, const char *from,
                          " ORDER BY sort_order, created_at, id",
                          "s", from);
 
-    json_array_foreach(rows, i, s) {
+    json_array_foreach (rows, i, s) {
         if (rc)
             break;
         rc = copy_strategy(st, s, to, replace_group, err);
@@ -502,9 +496,8 @@ static int copy_strategies(struct vx_store *st, const char *from,
     return rc;
 }
 
-int vx_store_feature_copy(struct vx_store *st, const char *from,
-                          const char *to, int replace_group,
-                          struct vx_err *err)
+int vx_store_feature_copy(struct vx_store *st, const char *from, const char *to,
+                          int replace_group, struct vx_err *err)
 {
     int rc = vx_sql_run(st, err,
                         "INSERT INTO feature_environments"
@@ -528,8 +521,8 @@ int vx_store_feature_copy(struct vx_store *st, const char *from,
     return rc;
 }
 
-int vx_store_feature_tags(struct vx_store *st, const char *name,
-                          json_t **out, struct vx_err *err)
+int vx_store_feature_tags(struct vx_store *st, const char *name, json_t **out,
+                          struct vx_err *err)
 {
     return vx_sql_rows(st, err, out,
                        "SELECT tag_type AS type, tag_value AS value"
@@ -549,9 +542,8 @@ int vx_store_feature_tag_add(struct vx_store *st, const char *name,
                         "sss", name, type, value);
 
     if (rc == VX_ECONFLICT)
-        rc = vx_err_set(err, rc, NULL,
-                        "flag \"%s\" already has the tag %s:%s", name, type,
-                        value);
+        rc = vx_err_set(err, rc, NULL, "flag \"%s\" already has the tag %s:%s",
+                        name, type, value);
     return rc;
 }
 
@@ -565,7 +557,7 @@ int vx_store_feature_tag_remove(struct vx_store *st, const char *name,
                         "sss", name, type, value);
 
     if (rc == VX_OK && vx_sql_changes(st) == 0)
-        rc = vx_err_set(err, VX_ENOTFOUND, NULL,
-                        "flag \"%s\" has no tag %s:%s", name, type, value);
+        rc = vx_err_set(err, VX_ENOTFOUND, NULL, "flag \"%s\" has no tag %s:%s",
+                        name, type, value);
     return rc;
 }

@@ -22,16 +22,16 @@ struct vx_store;
  * VX_ENOTFOUND (err untouched) when no flag, archived or not, has that
  * name.
  */
-int vx_store_feature_row(struct vx_store *st, const char *name,
-                         json_t **out, struct vx_err *err);
+int vx_store_feature_row(struct vx_store *st, const char *name, json_t **out,
+                         struct vx_err *err);
 
 /*
  * The flag as the admin API shows it: the row plus environments (those
  * enabled in the flag's project, each with strategies and variants),
  * variants, tags, dependencies and children. VX_ENOTFOUND as above.
  */
-int vx_store_feature_full(struct vx_store *st, const char *name,
-                          json_t **out, struct vx_err *err);
+int vx_store_feature_full(struct vx_store *st, const char *name, json_t **out,
+                          struct vx_err *err);
 
 /*
  * The non-archived flags of project, by name, each with the summary of
@@ -56,8 +56,7 @@ int vx_store_feature_insert(struct vx_store *st, const char *project,
 /* Replace the editable fields of a flag and bump its version. */
 int vx_store_feature_update(struct vx_store *st, const char *name,
                             const char *type, const char *description,
-                            int stale, int impression_data,
-                            struct vx_err *err);
+                            int stale, int impression_data, struct vx_err *err);
 
 /* Archive (archived true) or revive a flag, and bump its version. */
 int vx_store_feature_set_archived(struct vx_store *st, const char *name,
@@ -106,10 +105,9 @@ int vx_store_feature_strategy_count(struct vx_store *st, const char *name,
  * flexibleRollout at 100 %, sticky on "default", grouped by the flag's
  * name. *out (may be NULL) gets the new strategy as GET shows it.
  */
-int vx_store_feature_strategy_default(struct vx_store *st,
-                                      const char *name,
-                                      const char *environment,
-                                      json_t **out, struct vx_err *err);
+int vx_store_feature_strategy_default(struct vx_store *st, const char *name,
+                                      const char *environment, json_t **out,
+                                      struct vx_err *err);
 
 /* Names of the non-archived flags that depend on name, as an array. */
 int vx_store_feature_children(struct vx_store *st, const char *name,
@@ -121,13 +119,12 @@ int vx_store_feature_children(struct vx_store *st, const char *name,
  * segments). When replace_group, a strategy's groupId parameter becomes
  * the new flag's name. Tags are copied too; dependencies are not.
  */
-int vx_store_feature_copy(struct vx_store *st, const char *from,
-                          const char *to, int replace_group,
-                          struct vx_err *err);
+int vx_store_feature_copy(struct vx_store *st, const char *from, const char *to,
+                          int replace_group, struct vx_err *err);
 
 /* The flag's tags as [{type, value}], by type then value. */
-int vx_store_feature_tags(struct vx_store *st, const char *name,
-                          json_t **out, struct vx_err *err);
+int vx_store_feature_tags(struct vx_store *st, const char *name, json_t **out,
+                          struct vx_err *err);
 
 /* Tag a flag; an existing identical tag: VX_ECONFLICT. */
 int vx_store_feature_tag_add(struct vx_store *st, const char *name,

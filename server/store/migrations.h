@@ -1,6 +1,6 @@
 /*
- * The migrations compiled into the binary from the SQL files of db/migrations by
- * scripts/embed-sql.sh, in ascending version order.
+ * The migrations compiled into the binary from the SQL files of db/migrations
+ * by scripts/embed-sql.sh, in ascending version order.
  */
 #ifndef VX_MIGRATIONS_H
 #define VX_MIGRATIONS_H

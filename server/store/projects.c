@@ -112,8 +112,7 @@ int vx_store_project_delete(struct vx_store *st, const char *id,
                         "ones included): move or delete them first",
                         id, (long long)flags);
     if (rc == VX_OK)
-        rc = vx_sql_run(st, err, "DELETE FROM projects WHERE id = ?", "s",
-                        id);
+        rc = vx_sql_run(st, err, "DELETE FROM projects WHERE id = ?", "s", id);
     return rc;
 }
 
@@ -126,12 +125,11 @@ int vx_store_project_env_set(struct vx_store *st, const char *project,
 
     if (rc == VX_OK)
         rc = vx_sql_int(st, err, &n,
-                        "SELECT count(*) FROM environments WHERE name = ?",
-                        "s", environment);
+                        "SELECT count(*) FROM environments WHERE name = ?", "s",
+                        environment);
     if (rc == VX_OK && n == 0)
         return vx_err_set(err, VX_ENOTFOUND, "/body/environment",
-                          "There's no environment named \"%s\".",
-                          environment);
+                          "There's no environment named \"%s\".", environment);
     if (rc)
         return rc;
     if (enabled)
@@ -175,8 +173,7 @@ int vx_store_project_exists(struct vx_store *st, const char *id,
 {
     int64_t n = 0;
     int rc = vx_sql_int(st, err, &n,
-                        "SELECT count(*) FROM projects WHERE id = ?", "s",
-                        id);
+                        "SELECT count(*) FROM projects WHERE id = ?", "s", id);
 
     if (rc == VX_OK && n == 0)
         rc = vx_err_set(err, VX_ENOTFOUND, NULL,

@@ -43,8 +43,7 @@ int vx_store_project_env_set(struct vx_store *st, const char *project,
  * with a message naming what is missing otherwise.
  */
 int vx_store_project_env_check(struct vx_store *st, const char *project,
-                               const char *environment,
-                               struct vx_err *err);
+                               const char *environment, struct vx_err *err);
 
 /* VX_OK when the project exists; VX_ENOTFOUND with a message if not. */
 int vx_store_project_exists(struct vx_store *st, const char *id,

@@ -33,8 +33,8 @@ static int bind_args(sqlite3_stmt *stmt, const char *spec, va_list ap)
             break;
         case 'j': {
             json_t *j = va_arg(ap, json_t *);
-            char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY)
-                           : NULL;
+            char *text =
+                j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 
             rc = text ? sqlite3_bind_text(stmt, i, text, -1, free)
                       : sqlite3_bind_null(stmt, i);
@@ -55,9 +55,8 @@ static int bind_args(sqlite3_stmt *stmt, const char *spec, va_list ap)
 }
 
 /* Prepare sql and bind; on failure fill err and return VX_EDB. */
-static int prepare(struct vx_store *st, struct vx_err *err,
-                   sqlite3_stmt **stmt, const char *sql, const char *spec,
-                   va_list ap)
+static int prepare(struct vx_store *st, struct vx_err *err, sqlite3_stmt **stmt,
+                   const char *sql, const char *spec, va_list ap)
 {
     sqlite3 *db = vx_store_db(st);
 
@@ -65,8 +64,7 @@ static int prepare(struct vx_store *st, struct vx_err *err,
         return vx_err_set(err, VX_EDB, NULL, "database error: %s",
                           sqlite3_errmsg(db));
     if (bind_args(*stmt, spec, ap) != SQLITE_OK) {
-        vx_err_set(err, VX_EDB, NULL, "database error: %s",
-                   sqlite3_errmsg(db));
+        vx_err_set(err, VX_EDB, NULL, "database error: %s", sqlite3_errmsg(db));
         sqlite3_finalize(*stmt);
         *stmt = NULL;
         return VX_EDB;
@@ -158,8 +156,8 @@ static json_t *row_object(sqlite3_stmt *stmt)
 }
 
 /* Step stmt to the end, collecting up to max rows (0: all) into out. */
-static int collect(struct vx_store *st, struct vx_err *err,
-                   sqlite3_stmt *stmt, json_t *out, size_t max)
+static int collect(struct vx_store *st, struct vx_err *err, sqlite3_stmt *stmt,
+                   json_t *out, size_t max)
 {
     int rc;
 

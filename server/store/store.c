@@ -62,8 +62,8 @@ static int current_version(struct vx_store *st, struct vx_err *err,
 }
 
 /* Apply migration m in its own transaction. */
-static int apply_migration(struct vx_store *st,
-                           const struct vx_migration *m, struct vx_err *err)
+static int apply_migration(struct vx_store *st, const struct vx_migration *m,
+                           struct vx_err *err)
 {
     char now[32];
     int rc;
@@ -75,14 +75,14 @@ static int apply_migration(struct vx_store *st,
     rc = exec(st, m->sql, err);
     if (rc == VX_OK)
         rc = vx_sql_run(st, err,
-                        "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                        "iss", (int64_t)m->version, m->name, now);
+                        "INSERT INTO schema_migrations VALUES (?, ?, ?)", "iss",
+                        (int64_t)m->version, m->name, now);
     if (rc == VX_OK)
         rc = exec(st, "COMMIT", err);
     if (rc) {
         exec(st, "ROLLBACK", NULL);
-        return vx_err_set(err, rc, NULL, "migration %s failed: %s",
-                          m->name, err ? err->msg : "");
+        return vx_err_set(err, rc, NULL, "migration %s failed: %s", m->name,
+                          err ? err->msg : "");
     }
     vx_log_info("migration applied", "name=%s", m->name);
     return VX_OK;
@@ -112,8 +112,7 @@ static int migrate(struct vx_store *st, struct vx_err *err)
     return VX_OK;
 }
 
-int vx_store_open(const char *path, struct vx_store **out,
-                  struct vx_err *err)
+int vx_store_open(const char *path, struct vx_store **out, struct vx_err *err)
 {
     struct vx_store *st = vx_calloc(1, sizeof(*st));
     int rc;
@@ -160,8 +159,7 @@ int vx_store_schema_version(struct vx_store *st)
     int64_t v = 0;
 
     pthread_mutex_lock(&st->lock);
-    vx_sql_int(st, NULL, &v, "SELECT max(version) FROM schema_migrations",
-               "");
+    vx_sql_int(st, NULL, &v, "SELECT max(version) FROM schema_migrations", "");
     pthread_mutex_unlock(&st->lock);
     return (int)v;
 }
@@ -237,9 +235,9 @@ void vx_store_set_change_hook(struct vx_store *st, void (*fn)(void *arg),
 }
 
 int vx_store_event(struct vx_store *st, const struct vx_actor *who,
-                   const char *type, const char *project,
-                   const char *feature, const char *environment,
-                   json_t *pre, json_t *data, struct vx_err *err)
+                   const char *type, const char *project, const char *feature,
+                   const char *environment, json_t *pre, json_t *data,
+                   struct vx_err *err)
 {
     char now[32];
 
@@ -249,28 +247,27 @@ int vx_store_event(struct vx_store *st, const struct vx_actor *who,
                       " created_by_user_id, project, feature_name,"
                       " environment, pre_data, data)"
                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      "sssisssjj", type, now, who->name, who->user_id,
-                      project, feature, environment, pre, data);
+                      "sssisssjj", type, now, who->name, who->user_id, project,
+                      feature, environment, pre, data);
 }
 
 /* The filter of vx_store_events_list(), bound as ?1 to ?6. */
-#define EVENT_WHERE                                                        \
-    " WHERE (?1 IS NULL OR project = ?1)"                                  \
-    " AND (?2 IS NULL OR feature_name = ?2)"                               \
-    " AND (?3 IS NULL OR environment = ?3)"                                \
-    " AND (?4 IS NULL OR type = ?4)"                                       \
-    " AND (?5 IS NULL OR created_at >= ?5)"                                \
+#define EVENT_WHERE                                                            \
+    " WHERE (?1 IS NULL OR project = ?1)"                                      \
+    " AND (?2 IS NULL OR feature_name = ?2)"                                   \
+    " AND (?3 IS NULL OR environment = ?3)"                                    \
+    " AND (?4 IS NULL OR type = ?4)"                                           \
+    " AND (?5 IS NULL OR created_at >= ?5)"                                    \
     " AND (?6 IS NULL OR created_at <= ?6)"
 
-int vx_store_events_list(struct vx_store *st,
-                         const struct vx_event_filter *f, json_t **out,
-                         int64_t *total, struct vx_err *err)
+int vx_store_events_list(struct vx_store *st, const struct vx_event_filter *f,
+                         json_t **out, int64_t *total, struct vx_err *err)
 {
     int rc;
 
     rc = vx_sql_int(st, err, total, "SELECT count(*) FROM events" EVENT_WHERE,
-                    "ssssss", f->project, f->feature, f->environment,
-                    f->type, f->from, f->to);
+                    "ssssss", f->project, f->feature, f->environment, f->type,
+                    f->from, f->to);
     if (rc)
         return rc;
     return vx_sql_rows(
@@ -280,7 +277,7 @@ int vx_store_events_list(struct vx_store *st,
         " project, feature_name AS featureName, environment,"
         " pre_data AS \"preData$json\", data AS \"data$json\""
         " FROM events" EVENT_WHERE " ORDER BY id DESC LIMIT ?7 OFFSET ?8",
-        "ssssssii", f->project, f->feature, f->environment, f->type,
-        f->from, f->to, f->limit > 0 ? f->limit : (int64_t)100,
+        "ssssssii", f->project, f->feature, f->environment, f->type, f->from,
+        f->to, f->limit > 0 ? f->limit : (int64_t)100,
         f->offset > 0 ? f->offset : (int64_t)0);
 }

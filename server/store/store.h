@@ -36,8 +36,7 @@ struct vx_actor {
  * schema is newer than this binary. Caller closes with
  * vx_store_close().
  */
-int vx_store_open(const char *path, struct vx_store **out,
-                  struct vx_err *err);
+int vx_store_open(const char *path, struct vx_store **out, struct vx_err *err);
 void vx_store_close(struct vx_store *st);
 
 /* Schema version of the open database. */
@@ -73,8 +72,8 @@ void vx_store_done(struct vx_store *st);
 void vx_store_touch_flags(struct vx_store *st);
 
 /* The hook run after each commit that touched flags. */
-void vx_store_set_change_hook(struct vx_store *st,
-                              void (*fn)(void *arg), void *arg);
+void vx_store_set_change_hook(struct vx_store *st, void (*fn)(void *arg),
+                              void *arg);
 
 /*
  * Append an audit event inside the current write transaction. pre and
@@ -82,9 +81,9 @@ void vx_store_set_change_hook(struct vx_store *st,
  * may be NULL.
  */
 int vx_store_event(struct vx_store *st, const struct vx_actor *who,
-                   const char *type, const char *project,
-                   const char *feature, const char *environment,
-                   json_t *pre, json_t *data, struct vx_err *err);
+                   const char *type, const char *project, const char *feature,
+                   const char *environment, json_t *pre, json_t *data,
+                   struct vx_err *err);
 
 /*
  * Audit events, newest first, filtered by the non-NULL fields of f.
@@ -95,8 +94,7 @@ struct vx_event_filter {
     const char *from, *to; /* ISO times, inclusive */
     int64_t limit, offset;
 };
-int vx_store_events_list(struct vx_store *st,
-                         const struct vx_event_filter *f, json_t **out,
-                         int64_t *total, struct vx_err *err);
+int vx_store_events_list(struct vx_store *st, const struct vx_event_filter *f,
+                         json_t **out, int64_t *total, struct vx_err *err);
 
 #endif

@@ -37,8 +37,8 @@ static void admin(const char *method, const char *path, const char *body)
     struct resp r;
     long status = req(&s, method, path, ADMIN, body, &r);
 
-    ck_assert_msg(status >= 200 && status < 300, "%s %s: %ld %s", method,
-                  path, status, r.body);
+    ck_assert_msg(status >= 200 && status < 300, "%s %s: %ld %s", method, path,
+                  status, r.body);
     resp_free(&r);
 }
 
@@ -54,8 +54,9 @@ static void seed(void)
     admin("POST", "/api/admin/segments",
           "{\"name\":\"beta-users\",\"constraints\":[{\"contextName\":"
           "\"userId\",\"operator\":\"IN\",\"values\":[\"7\",\"8\"]}]}");
-    admin("POST", P, "{\"name\":\"alpha\",\"type\":\"experiment\","
-                     "\"description\":\"the first\"}");
+    admin("POST", P,
+          "{\"name\":\"alpha\",\"type\":\"experiment\","
+          "\"description\":\"the first\"}");
     admin("POST", P "/alpha" DEV "/strategies",
           "{\"name\":\"flexibleRollout\",\"title\":\"half\","
           "\"parameters\":{\"rollout\":\"50\",\"stickiness\":\"default\","
@@ -73,8 +74,7 @@ static void seed(void)
     admin("POST", "/api/admin/features/beta/tags",
           "{\"type\":\"simple\",\"value\":\"blue\"}");
     admin("POST", "/api/admin/projects/web/features", "{\"name\":\"web-one\"}");
-    admin("POST", "/api/admin/projects/web/features/web-one" DEV "/on",
-          NULL);
+    admin("POST", "/api/admin/projects/web/features/web-one" DEV "/on", NULL);
     admin("POST", P, "{\"name\":\"gone\"}");
     admin("POST", P "/gone" DEV "/on", NULL);
     admin("DELETE", P "/gone", NULL);
@@ -95,8 +95,8 @@ static void teardown(void)
 }
 
 /* GET path with token and extra headers (NULL-terminated, may be NULL). */
-static long get(const char *path, const char *token,
-                const char *const *headers, struct resp *r)
+static long get(const char *path, const char *token, const char *const *headers,
+                struct resp *r)
 {
     return req_h(&s, "GET", path, token, NULL, headers, r);
 }
@@ -107,7 +107,7 @@ static json_t *feature(json_t *root, const char *name)
     json_t *f;
     size_t i;
 
-    json_array_foreach(json_object_get(root, "features"), i, f)
+    json_array_foreach (json_object_get(root, "features"), i, f)
         if (!strcmp(json_string_value(json_object_get(f, "name")), name))
             return f;
     return NULL;
@@ -121,7 +121,7 @@ static const char *names(json_t *root)
     size_t i;
 
     buf[0] = '\0';
-    json_array_foreach(json_object_get(root, "features"), i, f) {
+    json_array_foreach (json_object_get(root, "features"), i, f) {
         if (i)
             strncat(buf, ",", sizeof(buf) - strlen(buf) - 1);
         strncat(buf, json_string_value(json_object_get(f, "name")),
@@ -136,12 +136,11 @@ static void only_keys(json_t *obj, const char *allowed)
     const char *key;
     json_t *v;
 
-    json_object_foreach(obj, key, v) {
+    json_object_foreach (obj, key, v) {
         char pad[80];
 
         snprintf(pad, sizeof(pad), " %s ", key);
-        ck_assert_msg(strstr(allowed, pad) != NULL, "unexpected key %s",
-                      key);
+        ck_assert_msg(strstr(allowed, pad) != NULL, "unexpected key %s", key);
     }
 }
 
@@ -217,11 +216,10 @@ START_TEST(archived_flags_are_absent_and_dependencies_present)
 
     ck_assert_int_eq(get(CF, DEV_ALL, NULL, &r), 200);
     ck_assert_str_eq(names(r.json), "alpha,beta,child,web-one");
-    ck_assert_str_eq(jstr(feature(r.json, "child"),
-                          "dependencies[0].feature"),
+    ck_assert_str_eq(jstr(feature(r.json, "child"), "dependencies[0].feature"),
                      "alpha");
-    ck_assert(json_is_true(jget(feature(r.json, "child"),
-                                "dependencies[0].enabled")));
+    ck_assert(json_is_true(
+        jget(feature(r.json, "child"), "dependencies[0].enabled")));
     ck_assert_ptr_null(jget(feature(r.json, "alpha"), "dependencies"));
     resp_free(&r);
 }
@@ -233,9 +231,8 @@ START_TEST(environment_of_the_token_decides_enabled)
 
     ck_assert_int_eq(get(CF, PROD_ALL, NULL, &r), 200);
     ck_assert(json_is_false(jget(feature(r.json, "alpha"), "enabled")));
-    ck_assert_uint_eq(json_array_size(jget(feature(r.json, "alpha"),
-                                           "strategies")),
-                      0);
+    ck_assert_uint_eq(
+        json_array_size(jget(feature(r.json, "alpha"), "strategies")), 0);
     ck_assert(json_is_true(jget(feature(r.json, "beta"), "enabled")));
     ck_assert_str_eq(jstr(r.json, "query.environment"), "production");
     resp_free(&r);
@@ -309,8 +306,7 @@ START_TEST(gzip_round_trip)
     ck_assert_ptr_null(resp_header(&plain, "Content-Encoding"));
     ck_assert_int_eq(get(CF, DEV_ALL, hdr, &gz), 200);
     ck_assert_str_eq(resp_header(&gz, "Content-Encoding"), "gzip");
-    ck_assert_str_eq(resp_header(&gz, "ETag"),
-                     resp_header(&plain, "ETag"));
+    ck_assert_str_eq(resp_header(&gz, "ETag"), resp_header(&plain, "ETag"));
     n = strtoul(resp_header(&gz, "Content-Length"), NULL, 10);
     out = calloc(1, strlen(plain.body) + 16);
     ck_assert_int_eq(inflateInit2(&zs, 15 + 16), Z_OK);
@@ -359,12 +355,10 @@ START_TEST(name_prefix_and_tag_filters)
     ck_assert_str_eq(seen(DEV_ALL, "?namePrefix=zzz"), "");
     ck_assert_str_eq(seen(DEV_ALL, "?tag=simple:blue"), "beta");
     ck_assert_str_eq(seen(DEV_ALL, "?tag=simple:red"), "");
-    ck_assert_str_eq(seen(DEV_ALL, "?tag=simple:red&tag=simple:blue"),
-                     "beta");
+    ck_assert_str_eq(seen(DEV_ALL, "?tag=simple:red&tag=simple:blue"), "beta");
     ck_assert_str_eq(seen(DEV_ALL, "?tag=simple:blue&namePrefix=al"), "");
-    ck_assert_int_eq(get(CF "?namePrefix=al&tag=simple:blue", DEV_ALL, NULL,
-                         &r),
-                     200);
+    ck_assert_int_eq(
+        get(CF "?namePrefix=al&tag=simple:blue", DEV_ALL, NULL, &r), 200);
     ck_assert_str_eq(jstr(r.json, "query.namePrefix"), "al");
     ck_assert_str_eq(jstr(r.json, "query.tag[0][0]"), "simple");
     ck_assert_str_eq(jstr(r.json, "query.tag[0][1]"), "blue");
@@ -419,11 +413,9 @@ START_TEST(single_feature)
     ck_assert_str_eq(jstr(r.json, "name"), "alpha");
     ck_assert(json_is_true(jget(r.json, "enabled")));
     ck_assert_ptr_null(jget(r.json, "strategies[0].id"));
-    ck_assert_uint_eq(json_array_size(jget(r.json,
-                                           "strategies[0].constraints")),
-                      2);
-    snprintf(inm, sizeof(inm), "If-None-Match: %s",
-             resp_header(&r, "ETag"));
+    ck_assert_uint_eq(
+        json_array_size(jget(r.json, "strategies[0].constraints")), 2);
+    snprintf(inm, sizeof(inm), "If-None-Match: %s", resp_header(&r, "ETag"));
     resp_free(&r);
     ck_assert_int_eq(get(CF "/alpha", DEV_ALL, hdr, &r), 304);
     resp_free(&r);
@@ -448,8 +440,7 @@ START_TEST(unauthorised_and_forbidden_bodies_match_unleash)
     ck_assert_str_eq(jstr(r.json, "message"), missing);
     ck_assert_uint_eq(json_object_size(r.json), 1);
     resp_free(&r);
-    ck_assert_int_eq(get(CF, "default:development.not-a-real-token", NULL,
-                         &r),
+    ck_assert_int_eq(get(CF, "default:development.not-a-real-token", NULL, &r),
                      401);
     ck_assert_str_eq(jstr(r.json, "message"), missing);
     resp_free(&r);

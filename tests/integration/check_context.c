@@ -195,8 +195,7 @@ START_TEST(builtin_strategies_are_listed)
     ck_assert_int_eq(jint(r.json, "version"), 1);
     list = jget(r.json, "strategies");
     ck_assert_uint_eq(json_array_size(list), 8);
-    json_array_foreach(list, i, d)
-    {
+    json_array_foreach (list, i, d) {
         ck_assert(json_is_false(json_object_get(d, "editable")));
         ck_assert(json_is_array(json_object_get(d, "parameters")));
         if (!strcmp(json_string_value(json_object_get(d, "name")),

@@ -49,8 +49,7 @@ static void sql(const char *text)
     char *msg = NULL;
     int rc = sqlite3_exec(db, text, NULL, NULL, &msg);
 
-    ck_assert_msg(rc == SQLITE_OK, "sql failed: %s: %s", text,
-                  msg ? msg : "");
+    ck_assert_msg(rc == SQLITE_OK, "sql failed: %s: %s", text, msg ? msg : "");
     sqlite3_free(msg);
     sqlite3_close(db);
 }
@@ -62,8 +61,7 @@ static long long sql_int(const char *query)
     sqlite3_stmt *st = NULL;
     long long v = -1;
 
-    ck_assert_int_eq(sqlite3_prepare_v2(db, query, -1, &st, NULL),
-                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, query, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -74,8 +72,7 @@ static long long sql_int(const char *query)
 /* Create flag name in the default project; asserts 201. */
 static void create(const char *name)
 {
-    ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, NULL, "{s:s}", "name",
-                           name),
+    ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, NULL, "{s:s}", "name", name),
                      201);
 }
 
@@ -94,8 +91,7 @@ static long toggle(const char *token, const char *flag, const char *env,
 {
     char path[256];
 
-    snprintf(path, sizeof(path), P "/%s/environments/%s/%s", flag, env,
-             state);
+    snprintf(path, sizeof(path), P "/%s/environments/%s/%s", flag, env, state);
     return req(&s, "POST", path, token, NULL, r);
 }
 
@@ -117,7 +113,7 @@ static json_t *flag_env(json_t *flag, const char *env)
     json_t *e;
     size_t i;
 
-    json_array_foreach(json_object_get(flag, "environments"), i, e)
+    json_array_foreach (json_object_get(flag, "environments"), i, e)
         if (!strcmp(json_string_value(json_object_get(e, "name")), env))
             return e;
     return NULL;
@@ -152,8 +148,8 @@ START_TEST(create_returns_the_flag_and_get_and_list_show_it)
     ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, &r,
                            "{s:s, s:s, s:s, s:b, s:[{s:s, s:s}]}", "name",
                            "checkout", "type", "experiment", "description",
-                           "new checkout", "impressionData", 1, "tags",
-                           "type", "simple", "value", "team a"),
+                           "new checkout", "impressionData", 1, "tags", "type",
+                           "simple", "value", "team a"),
                      201);
     ck_assert_str_eq(jstr(r.json, "name"), "checkout");
     ck_assert_str_eq(jstr(r.json, "project"), "default");
@@ -186,12 +182,11 @@ START_TEST(create_returns_the_flag_and_get_and_list_show_it)
                      "production");
     ck_assert_str_eq(jstr(r.json, "features[0].environments[1].type"),
                      "production");
-    ck_assert_int_eq(jint(r.json, "features[0].environments[1].sortOrder"),
-                     3);
-    ck_assert_int_eq(
-        jint(r.json, "features[0].environments[1].variantCount"), 0);
-    ck_assert(json_is_null(
-        jget(r.json, "features[0].environments[1].lastSeenAt")));
+    ck_assert_int_eq(jint(r.json, "features[0].environments[1].sortOrder"), 3);
+    ck_assert_int_eq(jint(r.json, "features[0].environments[1].variantCount"),
+                     0);
+    ck_assert(
+        json_is_null(jget(r.json, "features[0].environments[1].lastSeenAt")));
     ck_assert(json_is_false(
         jget(r.json, "features[0].environments[1].hasStrategies")));
     ck_assert(json_is_false(
@@ -206,9 +201,8 @@ START_TEST(create_refuses_bad_input_and_creates_nothing)
     struct resp r;
     char name[102];
 
-    ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, &r, "{s:s}", "type",
-                           "release"),
-                     400);
+    ck_assert_int_eq(
+        req_j(&s, "POST", P, ADMIN, &r, "{s:s}", "type", "release"), 400);
     ck_assert_str_eq(jstr(r.json, "name"), "BadDataError");
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/name");
     ck_assert_str_eq(jstr(r.json, "details[0].message"),
@@ -225,8 +219,7 @@ START_TEST(create_refuses_bad_input_and_creates_nothing)
     ck_assert_ptr_null(jget(r.json, "details[0].path"));
     resp_free(&r);
 
-    ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, &r, "{s:i}", "name", 5),
-                     400);
+    ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, &r, "{s:i}", "name", 5), 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/name");
     resp_free(&r);
     ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, &r, "{s:s, s:s}", "name",
@@ -237,11 +230,10 @@ START_TEST(create_refuses_bad_input_and_creates_nothing)
     ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, &r, "{s:s, s:s}", "name",
                            "imp", "impressionData", "yes"),
                      400);
-    ck_assert_str_eq(jstr(r.json, "details[0].path"),
-                     "/body/impressionData");
+    ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/impressionData");
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, &r, "{s:s, s:[{s:s}]}",
-                           "name", "tagged", "tags", "type", "simple"),
+    ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, &r, "{s:s, s:[{s:s}]}", "name",
+                           "tagged", "tags", "type", "simple"),
                      400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/tags/0/value");
     resp_free(&r);
@@ -266,15 +258,14 @@ START_TEST(create_in_unknown_project_is_404)
 {
     struct resp r;
 
-    ck_assert_int_eq(req_j(&s, "POST",
-                           "/api/admin/projects/nope/features", ADMIN, &r,
-                           "{s:s}", "name", "orphan"),
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/projects/nope/features",
+                           ADMIN, &r, "{s:s}", "name", "orphan"),
                      404);
     ck_assert_str_eq(jstr(r.json, "name"), "NotFoundError");
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects/nope/features",
-                         ADMIN, NULL, NULL),
-                     404);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/projects/nope/features", ADMIN, NULL, NULL),
+        404);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM features"), 0);
 }
 END_TEST
@@ -323,11 +314,10 @@ START_TEST(unknown_flag_is_404_and_other_projects_flags_too)
                      201);
     ck_assert_int_eq(get("elsewhere", NULL), 404);
     ck_assert_int_eq(req(&s, "GET",
-                         "/api/admin/projects/other/features/elsewhere",
-                         ADMIN, NULL, NULL),
+                         "/api/admin/projects/other/features/elsewhere", ADMIN,
+                         NULL, NULL),
                      200);
-    ck_assert_int_eq(req(&s, "DELETE", P "/elsewhere", ADMIN, NULL, NULL),
-                     404);
+    ck_assert_int_eq(req(&s, "DELETE", P "/elsewhere", ADMIN, NULL, NULL), 404);
     ck_assert_int_eq(toggle(ADMIN, "elsewhere", "development", "on", NULL),
                      404);
     ck_assert_int_eq(list_count(), 0);
@@ -343,8 +333,8 @@ START_TEST(put_updates_fields_but_never_the_name)
     v = version_of("edit-me");
     ck_assert_int_eq(req_j(&s, "PUT", P "/edit-me", ADMIN, &r,
                            "{s:s, s:s, s:b, s:b}", "description", "changed",
-                           "type", "kill-switch", "stale", 1,
-                           "impressionData", 1),
+                           "type", "kill-switch", "stale", 1, "impressionData",
+                           1),
                      200);
     ck_assert_str_eq(jstr(r.json, "description"), "changed");
     ck_assert_str_eq(jstr(r.json, "type"), "kill-switch");
@@ -355,9 +345,8 @@ START_TEST(put_updates_fields_but_never_the_name)
     ck_assert_int_eq(events("feature-updated", "edit-me"), 1);
 
     /* Fields left out keep their values. */
-    ck_assert_int_eq(req_j(&s, "PUT", P "/edit-me", ADMIN, &r, "{s:b}",
-                           "stale", 0),
-                     200);
+    ck_assert_int_eq(
+        req_j(&s, "PUT", P "/edit-me", ADMIN, &r, "{s:b}", "stale", 0), 200);
     ck_assert_str_eq(jstr(r.json, "description"), "changed");
     resp_free(&r);
 
@@ -366,13 +355,13 @@ START_TEST(put_updates_fields_but_never_the_name)
                      400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/name");
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "PUT", P "/edit-me", ADMIN, &r, "{s:s}",
-                           "type", "bogus"),
-                     400);
+    ck_assert_int_eq(
+        req_j(&s, "PUT", P "/edit-me", ADMIN, &r, "{s:s}", "type", "bogus"),
+        400);
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "PUT", P "/edit-me", ADMIN, &r, "{s:s}",
-                           "stale", "true"),
-                     400);
+    ck_assert_int_eq(
+        req_j(&s, "PUT", P "/edit-me", ADMIN, &r, "{s:s}", "stale", "true"),
+        400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/stale");
     resp_free(&r);
     ck_assert_int_eq(get("edit-me", &r), 200);
@@ -380,9 +369,9 @@ START_TEST(put_updates_fields_but_never_the_name)
     ck_assert_str_eq(jstr(r.json, "type"), "kill-switch");
     resp_free(&r);
     ck_assert_int_eq(get("renamed", NULL), 404);
-    ck_assert_int_eq(req_j(&s, "PUT", P "/ghost", ADMIN, NULL, "{s:s}",
-                           "description", "x"),
-                     404);
+    ck_assert_int_eq(
+        req_j(&s, "PUT", P "/ghost", ADMIN, NULL, "{s:s}", "description", "x"),
+        404);
 }
 END_TEST
 
@@ -426,9 +415,9 @@ START_TEST(patch_applies_json_patch_and_refuses_bad_ones)
                          "[{\"op\":\"remove\",\"path\":\"/description\"}]",
                          NULL),
                      400);
-    ck_assert_int_eq(req(&s, "PATCH", P "/patchy", ADMIN,
-                         "{\"op\":\"replace\"}", NULL),
-                     400);
+    ck_assert_int_eq(
+        req(&s, "PATCH", P "/patchy", ADMIN, "{\"op\":\"replace\"}", NULL),
+        400);
     ck_assert_int_eq(req(&s, "PATCH", P "/patchy", ADMIN, "[{", NULL), 400);
     /* A failed test op stops the whole patch. */
     ck_assert_int_eq(req(&s, "PATCH", P "/patchy", ADMIN,
@@ -453,81 +442,74 @@ START_TEST(archive_revive_delete_cycle)
 
     create("cycle");
     create("stays");
-    ck_assert_int_eq(toggle(ADMIN, "cycle", "development", "on", NULL),
-                     200);
+    ck_assert_int_eq(toggle(ADMIN, "cycle", "development", "on", NULL), 200);
     ck_assert_int_eq(req(&s, "DELETE", P "/cycle", ADMIN, NULL, NULL), 202);
     ck_assert_int_eq(list_count(), 1);
     ck_assert_int_eq(get("cycle", &r), 200);
     ck_assert(json_is_true(jget(r.json, "archived")));
     ck_assert_ptr_nonnull(jstr(r.json, "archivedAt"));
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/archive/features", ADMIN,
-                         NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/archive/features", ADMIN, NULL, &r), 200);
     ck_assert_int_eq(json_array_size(jget(r.json, "features")), 1);
     ck_assert_str_eq(jstr(r.json, "features[0].name"), "cycle");
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/archive/features/default",
-                         ADMIN, NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/archive/features/default", ADMIN, NULL, &r),
+        200);
     ck_assert_int_eq(json_array_size(jget(r.json, "features")), 1);
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/archive/features/nope",
-                         ADMIN, NULL, NULL),
-                     404);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/archive/features/nope", ADMIN, NULL, NULL),
+        404);
 
     /* Archived: no toggles, no edits, no second archive. */
     ck_assert_int_eq(toggle(ADMIN, "cycle", "development", "off", &r), 400);
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "archived"));
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "PUT", P "/cycle", ADMIN, NULL, "{s:s}",
-                           "description", "x"),
-                     400);
+    ck_assert_int_eq(
+        req_j(&s, "PUT", P "/cycle", ADMIN, NULL, "{s:s}", "description", "x"),
+        400);
     ck_assert_int_eq(req(&s, "DELETE", P "/cycle", ADMIN, NULL, NULL), 400);
 
     /* A live flag cannot be deleted for good. */
-    ck_assert_int_eq(req(&s, "DELETE", "/api/admin/archive/stays", ADMIN,
-                         NULL, &r),
-                     409);
+    ck_assert_int_eq(
+        req(&s, "DELETE", "/api/admin/archive/stays", ADMIN, NULL, &r), 409);
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "archive it"));
     resp_free(&r);
     ck_assert_int_eq(get("stays", NULL), 200);
 
-    ck_assert_int_eq(req(&s, "POST", "/api/admin/archive/revive/cycle",
-                         ADMIN, NULL, NULL),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "POST", "/api/admin/archive/revive/cycle", ADMIN, NULL, NULL),
+        200);
     ck_assert_int_eq(list_count(), 2);
     ck_assert_int_eq(get("cycle", &r), 200);
     ck_assert(json_is_false(jget(r.json, "archived")));
     /* Revived flags come back off. */
-    ck_assert(json_is_false(
-        jget(flag_env(r.json, "development"), "enabled")));
+    ck_assert(json_is_false(jget(flag_env(r.json, "development"), "enabled")));
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "POST", "/api/admin/archive/revive/cycle",
-                         ADMIN, NULL, NULL),
-                     400);
-    ck_assert_int_eq(req(&s, "POST", "/api/admin/archive/revive/ghost",
-                         ADMIN, NULL, NULL),
-                     404);
+    ck_assert_int_eq(
+        req(&s, "POST", "/api/admin/archive/revive/cycle", ADMIN, NULL, NULL),
+        400);
+    ck_assert_int_eq(
+        req(&s, "POST", "/api/admin/archive/revive/ghost", ADMIN, NULL, NULL),
+        404);
 
     ck_assert_int_eq(req(&s, "DELETE", P "/cycle", ADMIN, NULL, NULL), 202);
-    ck_assert_int_eq(req(&s, "DELETE", "/api/admin/archive/cycle", ADMIN,
-                         NULL, NULL),
-                     200);
-    ck_assert_int_eq(get("cycle", NULL), 404);
-    ck_assert_int_eq(req(&s, "DELETE", "/api/admin/archive/cycle", ADMIN,
-                         NULL, NULL),
-                     404);
     ck_assert_int_eq(
-        sql_int("SELECT count(*) FROM feature_strategies"
-                " WHERE feature_name='cycle'"),
-        0);
+        req(&s, "DELETE", "/api/admin/archive/cycle", ADMIN, NULL, NULL), 200);
+    ck_assert_int_eq(get("cycle", NULL), 404);
+    ck_assert_int_eq(
+        req(&s, "DELETE", "/api/admin/archive/cycle", ADMIN, NULL, NULL), 404);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM feature_strategies"
+                             " WHERE feature_name='cycle'"),
+                     0);
     ck_assert_int_eq(events("feature-archived", "cycle"), 2);
     ck_assert_int_eq(events("feature-revived", "cycle"), 1);
     ck_assert_int_eq(events("feature-deleted", "cycle"), 1);
     /* The name is free again. */
-    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/features/validate",
-                           ADMIN, NULL, "{s:s}", "name", "cycle"),
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/features/validate", ADMIN,
+                           NULL, "{s:s}", "name", "cycle"),
                      200);
     create("cycle");
 }
@@ -553,8 +535,7 @@ START_TEST(toggle_on_adds_the_full_rollout_exactly_once)
     ck_assert_str_eq(jstr(env, "strategies[0].parameters.groupId"), "tog");
     ck_assert_int_eq(jint(env, "strategies[0].sortOrder"), 0);
     ck_assert(json_is_false(jget(env, "strategies[0].disabled")));
-    ck_assert(json_is_false(
-        jget(flag_env(r.json, "production"), "enabled")));
+    ck_assert(json_is_false(jget(flag_env(r.json, "production"), "enabled")));
     resp_free(&r);
     ck_assert_int_gt(version_of("tog"), v);
 
@@ -565,16 +546,15 @@ START_TEST(toggle_on_adds_the_full_rollout_exactly_once)
     ck_assert_int_eq(json_array_size(json_object_get(env, "strategies")), 1);
     resp_free(&r);
     ck_assert_int_eq(toggle(ADMIN, "tog", "development", "on", NULL), 200);
-    ck_assert_int_eq(
-        sql_int("SELECT count(*) FROM feature_strategies"
-                " WHERE feature_name='tog'"),
-        1);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM feature_strategies"
+                             " WHERE feature_name='tog'"),
+                     1);
 
     ck_assert_int_eq(req(&s, "GET", P, ADMIN, NULL, &r), 200);
     ck_assert(json_is_true(
         jget(r.json, "features[0].environments[0].hasStrategies")));
-    ck_assert(json_is_true(
-        jget(r.json, "features[0].environments[0].enabled")));
+    ck_assert(
+        json_is_true(jget(r.json, "features[0].environments[0].enabled")));
     resp_free(&r);
     ck_assert_int_eq(events("feature-environment-enabled", "tog"), 2);
     ck_assert_int_eq(events("feature-environment-disabled", "tog"), 1);
@@ -596,23 +576,20 @@ START_TEST(toggle_needs_an_environment_of_the_project)
     ck_assert_int_eq(toggle(ADMIN, "envs", "staging", "on", &r), 404);
     ck_assert_str_eq(jstr(r.json, "name"), "NotFoundError");
     resp_free(&r);
-    ck_assert_int_eq(toggle(ADMIN, "ghost", "development", "on", NULL),
-                     404);
+    ck_assert_int_eq(toggle(ADMIN, "ghost", "development", "on", NULL), 404);
 
     /* An environment that exists but is not enabled in the project. */
-    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/environments", ADMIN,
-                           NULL, "{s:s, s:s}", "name", "staging", "type",
-                           "test"),
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/environments", ADMIN, NULL,
+                           "{s:s, s:s}", "name", "staging", "type", "test"),
                      201);
     ck_assert_int_eq(req(&s, "DELETE",
                          "/api/admin/projects/default/environments/staging",
                          ADMIN, NULL, NULL),
                      200);
     ck_assert_int_eq(toggle(ADMIN, "envs", "staging", "on", NULL), 404);
-    ck_assert_int_eq(
-        sql_int("SELECT count(*) FROM feature_strategies"
-                " WHERE feature_name='envs'"),
-        0);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM feature_strategies"
+                             " WHERE feature_name='envs'"),
+                     0);
     ck_assert_int_eq(events("feature-environment-enabled", "envs"), 0);
 }
 END_TEST
@@ -623,41 +600,31 @@ START_TEST(protected_environment_refuses_toggle_and_archive)
 
     create("guarded");
     create("dev-only");
-    ck_assert_int_eq(toggle(ADMIN, "guarded", "production", "on", NULL),
-                     200);
-    ck_assert_int_eq(toggle(ADMIN, "dev-only", "development", "on", NULL),
-                     200);
+    ck_assert_int_eq(toggle(ADMIN, "guarded", "production", "on", NULL), 200);
+    ck_assert_int_eq(toggle(ADMIN, "dev-only", "development", "on", NULL), 200);
     sql("INSERT INTO change_request_settings"
         " (project_id, environment, enabled) VALUES"
         " ('default', 'production', 1)");
 
-    ck_assert_int_eq(toggle(ADMIN, "guarded", "production", "off", &r),
-                     403);
-    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"),
-                                 "change-requests"));
+    ck_assert_int_eq(toggle(ADMIN, "guarded", "production", "off", &r), 403);
+    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "change-requests"));
     resp_free(&r);
-    ck_assert_int_eq(toggle(ADMIN, "dev-only", "production", "on", NULL),
-                     403);
-    ck_assert_int_eq(req(&s, "DELETE", P "/guarded", ADMIN, NULL, NULL),
-                     403);
+    ck_assert_int_eq(toggle(ADMIN, "dev-only", "production", "on", NULL), 403);
+    ck_assert_int_eq(req(&s, "DELETE", P "/guarded", ADMIN, NULL, NULL), 403);
 
     ck_assert_int_eq(get("guarded", &r), 200);
     ck_assert(json_is_false(jget(r.json, "archived")));
     ck_assert(json_is_true(jget(flag_env(r.json, "production"), "enabled")));
     resp_free(&r);
     ck_assert_int_eq(get("dev-only", &r), 200);
-    ck_assert(json_is_false(
-        jget(flag_env(r.json, "production"), "enabled")));
-    ck_assert_int_eq(json_array_size(jget(flag_env(r.json, "production"),
-                                          "strategies")),
-                     0);
+    ck_assert(json_is_false(jget(flag_env(r.json, "production"), "enabled")));
+    ck_assert_int_eq(
+        json_array_size(jget(flag_env(r.json, "production"), "strategies")), 0);
     resp_free(&r);
 
     /* Unprotected environments and flags off in production still work. */
-    ck_assert_int_eq(toggle(ADMIN, "guarded", "development", "on", NULL),
-                     200);
-    ck_assert_int_eq(req(&s, "DELETE", P "/dev-only", ADMIN, NULL, NULL),
-                     202);
+    ck_assert_int_eq(toggle(ADMIN, "guarded", "development", "on", NULL), 200);
+    ck_assert_int_eq(req(&s, "DELETE", P "/dev-only", ADMIN, NULL, NULL), 202);
 }
 END_TEST
 
@@ -669,8 +636,8 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
     ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, NULL,
                            "{s:s, s:s, s:s, s:b, s:[{s:s, s:s}]}", "name",
                            "orig", "type", "operational", "description",
-                           "the original", "impressionData", 1, "tags",
-                           "type", "simple", "value", "t1"),
+                           "the original", "impressionData", 1, "tags", "type",
+                           "simple", "value", "t1"),
                      201);
     create("parent");
     ck_assert_int_eq(toggle(ADMIN, "orig", "development", "on", &r), 200);
@@ -690,9 +657,9 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
         "INSERT INTO dependencies (child, parent) VALUES"
         " ('orig', 'parent');");
 
-    ck_assert_int_eq(req_j(&s, "POST", P "/orig/clone", ADMIN, &r, "{s:s}",
-                           "name", "copy"),
-                     201);
+    ck_assert_int_eq(
+        req_j(&s, "POST", P "/orig/clone", ADMIN, &r, "{s:s}", "name", "copy"),
+        201);
     ck_assert_str_eq(jstr(r.json, "name"), "copy");
     ck_assert_str_eq(jstr(r.json, "type"), "operational");
     ck_assert_str_eq(jstr(r.json, "description"), "the original");
@@ -715,8 +682,7 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
 
     /* The original keeps its own strategy ids and its dependency. */
     ck_assert_int_eq(get("orig", &r), 200);
-    ck_assert_str_eq(jstr(flag_env(r.json, "production"),
-                          "strategies[0].id"),
+    ck_assert_str_eq(jstr(flag_env(r.json, "production"), "strategies[0].id"),
                      "s-two");
     ck_assert_str_eq(jstr(r.json, "dependencies[0].feature"), "parent");
     resp_free(&r);
@@ -724,15 +690,13 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
     ck_assert_str_eq(jstr(r.json, "children[0]"), "orig");
     ck_assert_int_eq(json_array_size(jget(r.json, "children")), 1);
     resp_free(&r);
-    ck_assert_int_eq(
-        sql_int("SELECT count(*) FROM feature_strategies"
-                " WHERE feature_name='copy'"),
-        2);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM feature_strategies"
+                             " WHERE feature_name='copy'"),
+                     2);
     ck_assert_int_eq(events("feature-cloned", "copy"), 1);
 
-    ck_assert_int_eq(req_j(&s, "POST", P "/orig/clone", ADMIN, &r,
-                           "{s:s, s:b}", "name", "copy-same-group",
-                           "replaceGroupId", 0),
+    ck_assert_int_eq(req_j(&s, "POST", P "/orig/clone", ADMIN, &r, "{s:s, s:b}",
+                           "name", "copy-same-group", "replaceGroupId", 0),
                      201);
     ck_assert_str_eq(jstr(flag_env(r.json, "development"),
                           "strategies[0].parameters.groupId"),
@@ -747,8 +711,8 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
                      400);
     ck_assert_int_eq(req_j(&s, "POST", P "/orig/clone", ADMIN, NULL, "{}"),
                      400);
-    ck_assert_int_eq(req_j(&s, "POST", P "/ghost/clone", ADMIN, NULL,
-                           "{s:s}", "name", "from-ghost"),
+    ck_assert_int_eq(req_j(&s, "POST", P "/ghost/clone", ADMIN, NULL, "{s:s}",
+                           "name", "from-ghost"),
                      404);
     ck_assert_int_eq(get("from-ghost", NULL), 404);
 }
@@ -778,20 +742,16 @@ START_TEST(validate_tells_free_taken_and_bad_names)
     create("taken");
     create("gone");
     ck_assert_int_eq(req(&s, "DELETE", P "/gone", ADMIN, NULL, NULL), 202);
-    ck_assert_int_eq(req_j(&s, "POST", v, ADMIN, NULL, "{s:s}", "name",
-                           "free"),
+    ck_assert_int_eq(req_j(&s, "POST", v, ADMIN, NULL, "{s:s}", "name", "free"),
                      200);
-    ck_assert_int_eq(req_j(&s, "POST", v, ADMIN, &r, "{s:s}", "name",
-                           "taken"),
+    ck_assert_int_eq(req_j(&s, "POST", v, ADMIN, &r, "{s:s}", "name", "taken"),
                      409);
     ck_assert_str_eq(jstr(r.json, "name"), "NameExistsError");
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "POST", v, ADMIN, NULL, "{s:s}", "name",
-                           "gone"),
+    ck_assert_int_eq(req_j(&s, "POST", v, ADMIN, NULL, "{s:s}", "name", "gone"),
                      409);
-    ck_assert_int_eq(req_j(&s, "POST", v, ADMIN, NULL, "{s:s}", "name",
-                           "no spaces"),
-                     400);
+    ck_assert_int_eq(
+        req_j(&s, "POST", v, ADMIN, NULL, "{s:s}", "name", "no spaces"), 400);
     ck_assert_int_eq(req_j(&s, "POST", v, ADMIN, &r, "{}"), 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/name");
     resp_free(&r);
@@ -832,16 +792,14 @@ START_TEST(tags_are_added_listed_and_removed)
                      400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/type");
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "POST", t, ADMIN, NULL, "{s:s}", "type",
-                           "simple"),
-                     400);
-    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/features/ghost/tags",
-                           ADMIN, NULL, "{s:s, s:s}", "type", "simple",
-                           "value", "x"),
+    ck_assert_int_eq(
+        req_j(&s, "POST", t, ADMIN, NULL, "{s:s}", "type", "simple"), 400);
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/features/ghost/tags", ADMIN,
+                           NULL, "{s:s, s:s}", "type", "simple", "value", "x"),
                      404);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/features/ghost/tags",
-                         ADMIN, NULL, NULL),
-                     404);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/features/ghost/tags", ADMIN, NULL, NULL),
+        404);
 
     ck_assert_int_eq(req(&s, "GET", t, ADMIN, NULL, &r), 200);
     ck_assert_int_eq(json_array_size(jget(r.json, "tags")), 1);
@@ -867,9 +825,8 @@ START_TEST(feature_types_list_the_five_types)
 {
     struct resp r;
 
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/feature-types", ADMIN, NULL,
-                         &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/feature-types", ADMIN, NULL, &r), 200);
     ck_assert_int_eq(jint(r.json, "version"), 1);
     ck_assert_int_eq(json_array_size(jget(r.json, "types")), 5);
     ck_assert_str_eq(jstr(r.json, "types[0].id"), "release");
@@ -927,21 +884,17 @@ START_TEST(viewer_reads_but_cannot_write)
     add_viewer();
     ck_assert_int_eq(req(&s, "GET", P, VIEWER, NULL, NULL), 200);
     ck_assert_int_eq(req(&s, "GET", P "/watched", VIEWER, NULL, NULL), 200);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/feature-types", VIEWER,
-                         NULL, NULL),
-                     200);
-    ck_assert_int_eq(req_j(&s, "POST", P, VIEWER, &r, "{s:s}", "name",
-                           "by-viewer"),
-                     403);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/feature-types", VIEWER, NULL, NULL), 200);
+    ck_assert_int_eq(
+        req_j(&s, "POST", P, VIEWER, &r, "{s:s}", "name", "by-viewer"), 403);
     ck_assert_str_eq(jstr(r.json, "name"), "NoAccessError");
     resp_free(&r);
-    ck_assert_int_eq(toggle(VIEWER, "watched", "development", "on", NULL),
-                     403);
+    ck_assert_int_eq(toggle(VIEWER, "watched", "development", "on", NULL), 403);
     ck_assert_int_eq(req_j(&s, "PUT", P "/watched", VIEWER, NULL, "{s:s}",
                            "description", "x"),
                      403);
-    ck_assert_int_eq(req(&s, "DELETE", P "/watched", VIEWER, NULL, NULL),
-                     403);
+    ck_assert_int_eq(req(&s, "DELETE", P "/watched", VIEWER, NULL, NULL), 403);
     ck_assert_int_eq(req_j(&s, "POST", "/api/admin/features/watched/tags",
                            VIEWER, NULL, "{s:s, s:s}", "type", "simple",
                            "value", "v"),
@@ -949,8 +902,7 @@ START_TEST(viewer_reads_but_cannot_write)
     ck_assert_int_eq(get("by-viewer", NULL), 404);
     ck_assert_int_eq(get("watched", &r), 200);
     ck_assert_str_eq(jstr(r.json, "description"), "");
-    ck_assert(json_is_false(jget(flag_env(r.json, "development"),
-                                 "enabled")));
+    ck_assert(json_is_false(jget(flag_env(r.json, "development"), "enabled")));
     ck_assert(json_is_false(jget(r.json, "archived")));
     ck_assert_int_eq(json_array_size(jget(r.json, "tags")), 0);
     resp_free(&r);
@@ -963,29 +915,25 @@ START_TEST(restart_keeps_flags_state_and_archive)
 
     ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, NULL,
                            "{s:s, s:s, s:[{s:s, s:s}]}", "name", "kept",
-                           "description", "survives", "tags", "type",
-                           "simple", "value", "k"),
+                           "description", "survives", "tags", "type", "simple",
+                           "value", "k"),
                      201);
     create("shelved");
     ck_assert_int_eq(toggle(ADMIN, "kept", "production", "on", NULL), 200);
-    ck_assert_int_eq(req(&s, "DELETE", P "/shelved", ADMIN, NULL, NULL),
-                     202);
+    ck_assert_int_eq(req(&s, "DELETE", P "/shelved", ADMIN, NULL, NULL), 202);
     srv_kill(&s);
     srv_restart(&s, NULL);
 
     ck_assert_int_eq(get("kept", &r), 200);
     ck_assert_str_eq(jstr(r.json, "description"), "survives");
-    ck_assert(json_is_true(jget(flag_env(r.json, "production"),
-                                "enabled")));
-    ck_assert_int_eq(json_array_size(jget(flag_env(r.json, "production"),
-                                          "strategies")),
-                     1);
+    ck_assert(json_is_true(jget(flag_env(r.json, "production"), "enabled")));
+    ck_assert_int_eq(
+        json_array_size(jget(flag_env(r.json, "production"), "strategies")), 1);
     ck_assert_str_eq(jstr(r.json, "tags[0].value"), "k");
     resp_free(&r);
     ck_assert_int_eq(list_count(), 1);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/archive/features", ADMIN,
-                         NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/archive/features", ADMIN, NULL, &r), 200);
     ck_assert_str_eq(jstr(r.json, "features[0].name"), "shelved");
     resp_free(&r);
 }

@@ -38,8 +38,7 @@ START_TEST(unknown_route_is_404_in_error_shape)
 {
     struct resp r;
 
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/nothing-here", ADMIN, NULL,
-                         &r),
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/nothing-here", ADMIN, NULL, &r),
                      404);
     ck_assert_str_eq(jstr(r.json, "name"), "NotFoundError");
     ck_assert_ptr_nonnull(jstr(r.json, "id"));
@@ -53,8 +52,7 @@ START_TEST(wrong_method_is_405_with_allow)
 {
     struct resp r;
 
-    ck_assert_int_eq(req(&s, "PATCH", "/api/admin/projects", ADMIN, "{}",
-                         &r),
+    ck_assert_int_eq(req(&s, "PATCH", "/api/admin/projects", ADMIN, "{}", &r),
                      405);
     ck_assert_ptr_nonnull(strstr(resp_header(&r, "Allow"), "POST"));
     ck_assert_ptr_nonnull(strstr(resp_header(&r, "Allow"), "GET"));
@@ -79,9 +77,9 @@ END_TEST
 
 START_TEST(bearer_prefix_is_accepted)
 {
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects",
-                         "Bearer " ADMIN, NULL, NULL),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/projects", "Bearer " ADMIN, NULL, NULL),
+        200);
 }
 END_TEST
 
@@ -95,8 +93,7 @@ START_TEST(client_token_on_admin_api_is_403)
 
     srv_start(&c, env);
     ck_assert_int_eq(req(&c, "GET", "/api/admin/projects",
-                         "default:development.client-secret-0123456", NULL,
-                         &r),
+                         "default:development.client-secret-0123456", NULL, &r),
                      403);
     ck_assert_str_eq(jstr(r.json, "message"),
                      "invalid token: expected a different token type for "
@@ -117,9 +114,8 @@ START_TEST(body_without_json_content_type_is_415)
                      415);
     ck_assert_str_eq(jstr(r.json, "name"), "ContentTypeError");
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects/p415", ADMIN, NULL,
-                         NULL),
-                     404);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/projects/p415", ADMIN, NULL, NULL), 404);
 }
 END_TEST
 
@@ -137,9 +133,8 @@ START_TEST(body_over_limit_is_413_and_changes_nothing)
     ck_assert_str_eq(jstr(r.json, "name"), "ContentTooLargeError");
     resp_free(&r);
     free(big);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects/huge", ADMIN, NULL,
-                         NULL),
-                     404);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/projects/huge", ADMIN, NULL, NULL), 404);
     /* The server still answers afterwards. */
     ck_assert_int_eq(req(&s, "GET", "/health", NULL, NULL, NULL), 200);
 }
@@ -149,14 +144,13 @@ START_TEST(malformed_json_is_400_naming_the_problem)
 {
     struct resp r;
 
-    ck_assert_int_eq(req(&s, "POST", "/api/admin/projects", ADMIN,
-                         "{\"id\": \"x\",", &r),
-                     400);
+    ck_assert_int_eq(
+        req(&s, "POST", "/api/admin/projects", ADMIN, "{\"id\": \"x\",", &r),
+        400);
     ck_assert_str_eq(jstr(r.json, "name"), "BadDataError");
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "not valid JSON"));
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "POST", "/api/admin/projects", ADMIN, "[1,2]",
-                         &r),
+    ck_assert_int_eq(req(&s, "POST", "/api/admin/projects", ADMIN, "[1,2]", &r),
                      400);
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "JSON object"));
     resp_free(&r);
@@ -186,9 +180,8 @@ START_TEST(accepted_write_survives_kill_9)
                      201);
     srv_kill(&s);
     srv_restart(&s, NULL);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/projects/durable", ADMIN,
-                         NULL, NULL),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/projects/durable", ADMIN, NULL, NULL), 200);
 }
 END_TEST
 
@@ -209,8 +202,7 @@ START_TEST(first_start_prints_an_admin_token_once)
             memcpy(token, "*:*.", 4);
     fclose(f);
     ck_assert_msg(token[0] == '*', "no admin token printed");
-    ck_assert_int_eq(req(&b, "GET", "/api/admin/projects", token, NULL,
-                         NULL),
+    ck_assert_int_eq(req(&b, "GET", "/api/admin/projects", token, NULL, NULL),
                      200);
     srv_stop(&b);
     srv_restart(&b, env);

@@ -91,8 +91,7 @@ static json_t *doc(void)
 }
 
 /* A personal token of a new user of srv with role; caller frees. */
-static char *token_of(struct srv *on, const char *username,
-                      const char *role)
+static char *token_of(struct srv *on, const char *username, const char *role)
 {
     struct resp r;
     char path[64], *tok;
@@ -161,11 +160,11 @@ static void placeless(json_t *d)
     size_t i;
     json_t *e;
 
-    json_array_foreach(json_object_get(d, "features"), i, e)
+    json_array_foreach (json_object_get(d, "features"), i, e)
         json_object_del(e, "project");
-    json_array_foreach(json_object_get(d, "featureEnvironments"), i, e)
+    json_array_foreach (json_object_get(d, "featureEnvironments"), i, e)
         json_object_del(e, "environment");
-    json_array_foreach(json_object_get(d, "featureStrategies"), i, e)
+    json_array_foreach (json_object_get(d, "featureStrategies"), i, e)
         json_object_del(e, "id");
 }
 
@@ -180,8 +179,7 @@ START_TEST(round_trip_between_servers)
     json_t *d = doc(), *first, *second;
     struct resp r;
 
-    ck_assert_int_eq(import(&s, editor, "default", "development", d, &r),
-                     200);
+    ck_assert_int_eq(import(&s, editor, "default", "development", d, &r), 200);
     resp_free(&r);
     first = export3(&s, "development");
 
@@ -264,15 +262,13 @@ START_TEST(import_updates_and_replaces)
     json_t *d = doc(), *e;
     struct resp r;
 
-    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL),
-                     200);
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL), 200);
     json_object_set_new(json_array_get(json_object_get(d, "features"), 0),
                         "description", json_string("d2"));
     /* odd keeps only its custom strategy. */
     json_array_remove(json_object_get(d, "featureStrategies"), 0);
     json_array_remove(json_object_get(d, "featureStrategies"), 1);
-    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL),
-                     200);
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL), 200);
     e = export3(&s, "development");
     ck_assert_str_eq(jstr(e, "features[0].description"), "d2");
     ck_assert_int_eq(json_array_size(json_object_get(e, "featureStrategies")),
@@ -281,8 +277,7 @@ START_TEST(import_updates_and_replaces)
     /* The segment existed by name and was not created twice. */
     ck_assert_int_eq(req(&s, "GET", "/api/admin/segments", ADMIN, NULL, &r),
                      200);
-    ck_assert_int_eq(json_array_size(json_object_get(r.json, "segments")),
-                     1);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "segments")), 1);
     resp_free(&r);
     json_decref(e);
     json_decref(d);
@@ -295,11 +290,9 @@ START_TEST(all_or_nothing)
     json_t *bad = json_array_get(json_object_get(d, "featureStrategies"), 2);
     struct resp r;
 
-    json_object_set_new(json_array_get(json_object_get(bad, "constraints"),
-                                       0),
+    json_object_set_new(json_array_get(json_object_get(bad, "constraints"), 0),
                         "operator", json_string("NOT_A_VALID_OPERATOR"));
-    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r),
-                     400);
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r), 400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"),
                      "/body/data/featureStrategies/2/constraints/0/"
                      "operator");
@@ -308,8 +301,7 @@ START_TEST(all_or_nothing)
     ck_assert_int_eq(get_status(&s, P "/features/parent"), 404);
     ck_assert_int_eq(req(&s, "GET", "/api/admin/segments", ADMIN, NULL, &r),
                      200);
-    ck_assert_int_eq(json_array_size(json_object_get(r.json, "segments")),
-                     0);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "segments")), 0);
     resp_free(&r);
     ck_assert_int_eq(get_status(&s, "/api/admin/context/region"), 404);
     json_decref(d);
@@ -324,15 +316,13 @@ START_TEST(bad_variant_refused)
     struct resp r;
 
     json_object_set_new(v, "weightType", json_string("heavy"));
-    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r),
-                     400);
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r), 400);
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "details[0].path"),
                                  "/body/data/featureEnvironments/0"));
     resp_free(&r);
     json_object_set_new(v, "weightType", json_string("variable"));
     json_object_del(v, "weight");
-    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r),
-                     400);
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r), 400);
     resp_free(&r);
     ck_assert_int_eq(get_status(&s, P "/features/odd"), 404);
     json_decref(d);
@@ -345,12 +335,9 @@ START_TEST(unknown_strategies_named)
     json_t *list = json_object_get(d, "featureStrategies");
     struct resp r;
 
-    json_object_set_new(json_array_get(list, 1), "name",
-                        json_string("nope1"));
-    json_object_set_new(json_array_get(list, 2), "name",
-                        json_string("nope2"));
-    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r),
-                     400);
+    json_object_set_new(json_array_get(list, 1), "name", json_string("nope1"));
+    json_object_set_new(json_array_get(list, 2), "name", json_string("nope2"));
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r), 400);
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "\"nope1\""));
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "\"nope2\""));
     resp_free(&r);
@@ -397,15 +384,12 @@ START_TEST(protected_environment)
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
-    ck_assert_int_eq(import(&s, ADMIN, "default", "production", d, &r),
-                     403);
-    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"),
-                                 "change-requests"));
+    ck_assert_int_eq(import(&s, ADMIN, "default", "production", d, &r), 403);
+    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "change-requests"));
     resp_free(&r);
     ck_assert_int_eq(get_status(&s, P "/features/odd"), 404);
     /* Other environments import as usual. */
-    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL),
-                     200);
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL), 200);
     json_decref(d);
 }
 END_TEST
@@ -415,21 +399,17 @@ START_TEST(roles)
     json_t *d = doc();
     struct resp r;
 
-    ck_assert_int_eq(import(&s, viewer, "default", "development", d, &r),
-                     403);
+    ck_assert_int_eq(import(&s, viewer, "default", "development", d, &r), 403);
     resp_free(&r);
     ck_assert_int_eq(get_status(&s, P "/features/odd"), 404);
-    ck_assert_int_eq(import(&s, NULL, "default", "development", d, NULL),
-                     401);
+    ck_assert_int_eq(import(&s, NULL, "default", "development", d, NULL), 401);
     ck_assert_int_eq(import(&s, editor, "default", "development", d, NULL),
                      200);
     /* Viewers may export. */
     ck_assert_int_eq(req_j(&s, "POST", B "/export", viewer, &r, "{s:s, s:s}",
-                           "project", "default", "environment",
-                           "development"),
+                           "project", "default", "environment", "development"),
                      200);
-    ck_assert_int_eq(json_array_size(json_object_get(r.json, "features")),
-                     3);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "features")), 3);
     resp_free(&r);
     json_decref(d);
 }
@@ -441,8 +421,7 @@ START_TEST(request_checks)
     struct resp r;
 
     ck_assert_int_eq(req_j(&s, "POST", B "/import", ADMIN, &r, "{s:s, s:s}",
-                           "project", "default", "environment",
-                           "development"),
+                           "project", "default", "environment", "development"),
                      400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/data");
     resp_free(&r);
@@ -456,8 +435,7 @@ START_TEST(request_checks)
     ck_assert_int_eq(import(&s, ADMIN, "default", "nope", d, NULL), 404);
     ck_assert_int_eq(req_j(&s, "POST", B "/import", ADMIN, &r,
                            "{s:s, s:s, s:{s:i}}", "project", "default",
-                           "environment", "development", "data",
-                           "features", 1),
+                           "environment", "development", "data", "features", 1),
                      400);
     ck_assert_str_eq(jstr(r.json, "details[0].message"),
                      "`/body/data/features` must be an array");
@@ -467,8 +445,7 @@ START_TEST(request_checks)
     json_object_set_new(
         json_array_get(json_object_get(d, "featureStrategies"), 2),
         "featureName", json_string("ghost"));
-    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r),
-                     400);
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r), 400);
     ck_assert_ptr_nonnull(
         strstr(jstr(r.json, "message"), "featureStrategies/2/featureName"));
     resp_free(&r);
@@ -482,13 +459,11 @@ START_TEST(request_checks)
                      400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/environment");
     resp_free(&r);
-    ck_assert_int_eq(req_j(&s, "POST", B "/export", ADMIN, NULL,
-                           "{s:s, s:s}", "project", "default",
-                           "environment", "nope"),
+    ck_assert_int_eq(req_j(&s, "POST", B "/export", ADMIN, NULL, "{s:s, s:s}",
+                           "project", "default", "environment", "nope"),
                      404);
-    ck_assert_int_eq(req_j(&s, "POST", B "/export", ADMIN, NULL,
-                           "{s:[s], s:s}", "features", "ghost",
-                           "environment", "development"),
+    ck_assert_int_eq(req_j(&s, "POST", B "/export", ADMIN, NULL, "{s:[s], s:s}",
+                           "features", "ghost", "environment", "development"),
                      404);
     json_decref(d);
 }
@@ -499,23 +474,18 @@ START_TEST(export_by_tag)
     json_t *d = doc();
     struct resp r;
 
-    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL),
-                     200);
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL), 200);
     ck_assert_int_eq(req_j(&s, "POST", B "/export", ADMIN, &r, "{s:s, s:s}",
-                           "tag", "simple:alpha", "environment",
-                           "development"),
+                           "tag", "simple:alpha", "environment", "development"),
                      200);
-    ck_assert_int_eq(json_array_size(json_object_get(r.json, "features")),
-                     1);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "features")), 1);
     ck_assert_str_eq(jstr(r.json, "features[0].name"), "odd");
     ck_assert_str_eq(jstr(r.json, "tagTypes[0].name"), "simple");
     resp_free(&r);
     ck_assert_int_eq(req_j(&s, "POST", B "/export", ADMIN, &r, "{s:s, s:s}",
-                           "tag", "simple:zzz", "environment",
-                           "development"),
+                           "tag", "simple:zzz", "environment", "development"),
                      200);
-    ck_assert_int_eq(json_array_size(json_object_get(r.json, "features")),
-                     0);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "features")), 0);
     resp_free(&r);
     json_decref(d);
 }
@@ -528,9 +498,8 @@ START_TEST(import_is_audited)
 
     ck_assert_int_eq(import(&s, editor, "default", "development", d, NULL),
                      200);
-    ck_assert_int_eq(req(&s, "GET", "/api/admin/events?feature=odd", ADMIN,
-                         NULL, &r),
-                     200);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/events?feature=odd", ADMIN, NULL, &r), 200);
     ck_assert_ptr_nonnull(strstr(r.body, "feature-created"));
     ck_assert_ptr_nonnull(strstr(r.body, "feature-strategy-add"));
     ck_assert_ptr_nonnull(strstr(r.body, "feature-environment-enabled"));
@@ -545,49 +514,45 @@ START_TEST(operators_in_strategy_writes)
     const char *path = P "/features/f/environments/development/strategies";
     struct resp r;
 
-    ck_assert_int_eq(req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}",
-                           "name", "f"),
-                     201);
     ck_assert_int_eq(
-        req(&s, "POST", path, editor,
-            "{\"name\":\"default\",\"constraints\":["
-            "{\"contextName\":\"email\",\"operator\":\"REGEX\","
-            "\"value\":\"(unclosed\"},"
-            "{\"contextName\":\"remoteAddress\",\"operator\":"
-            "\"IN_CIDR\",\"values\":[\"10.0.0.0/8\",\"::1\"]},"
-            "{\"contextName\":\"v\",\"operator\":\"SEMVER_GTE\","
-            "\"value\":\"v1.0.0\"},"
-            "{\"contextName\":\"v\",\"operator\":\"SEMVER_LTE\","
-            "\"value\":\"2.0.0-rc.1\"}]}",
-            &r),
-        200);
+        req_j(&s, "POST", P "/features", ADMIN, NULL, "{s:s}", "name", "f"),
+        201);
+    ck_assert_int_eq(req(&s, "POST", path, editor,
+                         "{\"name\":\"default\",\"constraints\":["
+                         "{\"contextName\":\"email\",\"operator\":\"REGEX\","
+                         "\"value\":\"(unclosed\"},"
+                         "{\"contextName\":\"remoteAddress\",\"operator\":"
+                         "\"IN_CIDR\",\"values\":[\"10.0.0.0/8\",\"::1\"]},"
+                         "{\"contextName\":\"v\",\"operator\":\"SEMVER_GTE\","
+                         "\"value\":\"v1.0.0\"},"
+                         "{\"contextName\":\"v\",\"operator\":\"SEMVER_LTE\","
+                         "\"value\":\"2.0.0-rc.1\"}]}",
+                         &r),
+                     200);
     ck_assert_str_eq(jstr(r.json, "constraints[0].value"), "(unclosed");
     ck_assert_str_eq(jstr(r.json, "constraints[1].operator"), "IN_CIDR");
     resp_free(&r);
-    ck_assert_int_eq(
-        req(&s, "POST", path, editor,
-            "{\"name\":\"default\",\"constraints\":["
-            "{\"contextName\":\"email\",\"operator\":\"REGEX\"}]}",
-            &r),
-        400);
+    ck_assert_int_eq(req(&s, "POST", path, editor,
+                         "{\"name\":\"default\",\"constraints\":["
+                         "{\"contextName\":\"email\",\"operator\":\"REGEX\"}]}",
+                         &r),
+                     400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"),
                      "/body/constraints/0/value");
     resp_free(&r);
-    ck_assert_int_eq(
-        req(&s, "POST", path, editor,
-            "{\"name\":\"default\",\"constraints\":["
-            "{\"contextName\":\"v\",\"operator\":\"SEMVER_LTE\","
-            "\"value\":\"two\"}]}",
-            &r),
-        400);
+    ck_assert_int_eq(req(&s, "POST", path, editor,
+                         "{\"name\":\"default\",\"constraints\":["
+                         "{\"contextName\":\"v\",\"operator\":\"SEMVER_LTE\","
+                         "\"value\":\"two\"}]}",
+                         &r),
+                     400);
     resp_free(&r);
-    ck_assert_int_eq(
-        req(&s, "POST", path, editor,
-            "{\"name\":\"default\",\"constraints\":["
-            "{\"contextName\":\"v\",\"operator\":"
-            "\"NOT_A_VALID_OPERATOR\",\"values\":[]}]}",
-            &r),
-        400);
+    ck_assert_int_eq(req(&s, "POST", path, editor,
+                         "{\"name\":\"default\",\"constraints\":["
+                         "{\"contextName\":\"v\",\"operator\":"
+                         "\"NOT_A_VALID_OPERATOR\",\"values\":[]}]}",
+                         &r),
+                     400);
     ck_assert_str_eq(jstr(r.json, "details[0].path"),
                      "/body/constraints/0/operator");
     resp_free(&r);

@@ -65,8 +65,8 @@ static void spawn(struct srv *s, const char *const *env)
         setenv("VEXIL_LOG_LEVEL", "debug", 1);
         for (int i = 0; env && env[i]; i++)
             putenv((char *)env[i]);
-        execl(bin, bin, "serve", "--port", "0", "--port-file", portfile,
-              "--db", db, "--threads", "2", (char *)NULL);
+        execl(bin, bin, "serve", "--port", "0", "--port-file", portfile, "--db",
+              db, "--threads", "2", (char *)NULL);
         _exit(127);
     }
     s->port = wait_for_port(s);
@@ -117,8 +117,7 @@ void srv_cleanup(struct srv *s)
      * behaviour and leaks in its log: any of them fails the test. */
     ck_assert_msg(srv_log_count(s, "Sanitizer") == 0 &&
                       srv_log_count(s, "runtime error") == 0,
-                  "the server reported a sanitizer error; see %s/log",
-                  s->dir);
+                  "the server reported a sanitizer error; see %s/log", s->dir);
     if (getenv("VEXIL_KEEP_TEST_DIRS"))
         return;
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
@@ -196,8 +195,8 @@ long req_h(struct srv *s, const char *method, const char *path,
     return status;
 }
 
-long req(struct srv *s, const char *method, const char *path,
-         const char *token, const char *body, struct resp *r)
+long req(struct srv *s, const char *method, const char *path, const char *token,
+         const char *body, struct resp *r)
 {
     return req_h(s, method, path, token, body, NULL, r);
 }

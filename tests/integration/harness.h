@@ -51,8 +51,8 @@ void srv_cleanup(struct srv *s);
  * Returns the status; r (may be NULL) gets the response, free with
  * resp_free().
  */
-long req(struct srv *s, const char *method, const char *path,
-         const char *token, const char *body, struct resp *r);
+long req(struct srv *s, const char *method, const char *path, const char *token,
+         const char *body, struct resp *r);
 long req_h(struct srv *s, const char *method, const char *path,
            const char *token, const char *body, const char *const *headers,
            struct resp *r);

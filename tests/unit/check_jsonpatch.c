@@ -28,13 +28,12 @@ static char *patched(const char *doc_text, const char *patch_text, int *rc)
 START_TEST(replace_add_remove)
 {
     int rc;
-    char *t = patched(
-        "{\"a\":1,\"b\":[1,2],\"c\":{\"d\":\"x\"}}",
-        "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":2},"
-        "{\"op\":\"add\",\"path\":\"/b/-\",\"value\":3},"
-        "{\"op\":\"add\",\"path\":\"/b/0\",\"value\":0},"
-        "{\"op\":\"remove\",\"path\":\"/c/d\"}]",
-        &rc);
+    char *t = patched("{\"a\":1,\"b\":[1,2],\"c\":{\"d\":\"x\"}}",
+                      "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":2},"
+                      "{\"op\":\"add\",\"path\":\"/b/-\",\"value\":3},"
+                      "{\"op\":\"add\",\"path\":\"/b/0\",\"value\":0},"
+                      "{\"op\":\"remove\",\"path\":\"/c/d\"}]",
+                      &rc);
 
     ck_assert_int_eq(rc, 0);
     ck_assert_str_eq(t, "{\"a\":2,\"b\":[0,1,2,3],\"c\":{}}");
@@ -72,8 +71,8 @@ START_TEST(failure_leaves_nothing_half_done)
     t = patched("{\"a\":[1]}",
                 "[{\"op\":\"replace\",\"path\":\"/a/5\",\"value\":1}]", &rc);
     ck_assert_int_eq(rc, VX_EINVAL);
-    t = patched("{\"a\":1}",
-                "[{\"op\":\"test\",\"path\":\"/a\",\"value\":2}]", &rc);
+    t = patched("{\"a\":1}", "[{\"op\":\"test\",\"path\":\"/a\",\"value\":2}]",
+                &rc);
     ck_assert_int_eq(rc, VX_EINVAL);
 }
 END_TEST

@@ -55,8 +55,7 @@ static void openapi_path(const char *pattern, char *out, size_t size)
  * True when text has the line "  <path>:" (a key under paths) followed,
  * before the next key at that depth, by a line "    <method>:".
  */
-static int documented(const char *text, const char *path,
-                      const char *method)
+static int documented(const char *text, const char *path, const char *method)
 {
     char key[300], verb[16];
     const char *at = text, *line;
@@ -93,8 +92,7 @@ START_TEST(every_route_documented)
     int missing = 0;
 
     for (size_t t = 0; vx_route_tables[t]; t++) {
-        for (const struct vx_route *r = vx_route_tables[t]; r->method;
-             r++) {
+        for (const struct vx_route *r = vx_route_tables[t]; r->method; r++) {
             openapi_path(r->pattern, path, sizeof(path));
             if (documented(text, path, r->method))
                 continue;
@@ -113,19 +111,17 @@ START_TEST(path_conversion)
 {
     char out[128];
 
-    openapi_path("/api/admin/projects/:projectId/features/:featureName",
-                 out, sizeof(out));
-    ck_assert_str_eq(out,
-                     "/api/admin/projects/{projectId}/features/"
-                     "{featureName}");
+    openapi_path("/api/admin/projects/:projectId/features/:featureName", out,
+                 sizeof(out));
+    ck_assert_str_eq(out, "/api/admin/projects/{projectId}/features/"
+                          "{featureName}");
     ck_assert(documented("paths:\n  /a/{x}:\n    get:\n      summary: s\n"
                          "  /b:\n    post:\n",
                          "/a/{x}", "GET"));
     ck_assert(!documented("paths:\n  /a/{x}:\n    get:\n  /b:\n"
                           "    post:\n",
                           "/a/{x}", "POST"));
-    ck_assert(!documented("paths:\n  /a/{x}/y:\n    get:\n", "/a/{x}",
-                          "GET"));
+    ck_assert(!documented("paths:\n  /a/{x}/y:\n    get:\n", "/a/{x}", "GET"));
 }
 END_TEST
 

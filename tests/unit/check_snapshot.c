@@ -151,7 +151,7 @@ static json_t *feature(json_t *root, const char *name)
     json_t *f;
     size_t i;
 
-    json_array_foreach(json_object_get(root, "features"), i, f)
+    json_array_foreach (json_object_get(root, "features"), i, f)
         if (!strcmp(json_string_value(json_object_get(f, "name")), name))
             return f;
     return NULL;
@@ -184,7 +184,7 @@ static const char *names(json_t *root)
     size_t i;
 
     buf[0] = '\0';
-    json_array_foreach(json_object_get(root, "features"), i, f) {
+    json_array_foreach (json_object_get(root, "features"), i, f) {
         if (i)
             strncat(buf, ",", sizeof(buf) - strlen(buf) - 1);
         strncat(buf, json_string_value(json_object_get(f, "name")),
@@ -202,8 +202,7 @@ START_TEST(state_lists_live_flags_of_projects_with_the_environment)
     json_decref(s);
     s = state_of("production");
     ck_assert_str_eq(names(s), "alpha,beta,child");
-    ck_assert(json_is_false(json_object_get(feature(s, "alpha"),
-                                            "enabled")));
+    ck_assert(json_is_false(json_object_get(feature(s, "alpha"), "enabled")));
     ck_assert(json_is_true(json_object_get(feature(s, "beta"), "enabled")));
     json_decref(s);
 }
@@ -212,13 +211,11 @@ END_TEST
 START_TEST(state_feature_and_strategy_shape)
 {
     json_t *s = state_of("development");
-    json_t *a = feature(s, "alpha"), *strats = json_object_get(a,
-                                                               "strategies");
+    json_t *a = feature(s, "alpha"), *strats = json_object_get(a, "strategies");
     json_t *s0 = json_array_get(strats, 0), *s1 = json_array_get(strats, 1);
     json_t *c = json_array_get(json_object_get(s1, "constraints"), 0);
 
-    ck_assert_str_eq(json_string_value(json_object_get(a, "type")),
-                     "release");
+    ck_assert_str_eq(json_string_value(json_object_get(a, "type")), "release");
     ck_assert_str_eq(json_string_value(json_object_get(a, "description")),
                      "first flag");
     ck_assert_str_eq(json_string_value(json_object_get(a, "project")),
@@ -228,19 +225,18 @@ START_TEST(state_feature_and_strategy_shape)
     ck_assert_ptr_null(json_object_get(a, "dependencies"));
     /* Sort order, disabled strategy out, no id/title/sortOrder. */
     ck_assert_uint_eq(json_array_size(strats), 2);
-    ck_assert_str_eq(json_string_value(json_object_get(s0, "name")),
-                     "default");
+    ck_assert_str_eq(json_string_value(json_object_get(s0, "name")), "default");
     ck_assert_ptr_null(json_object_get(s0, "title"));
     ck_assert_ptr_null(json_object_get(s0, "id"));
     ck_assert_ptr_null(json_object_get(s0, "sortOrder"));
     ck_assert_ptr_null(json_object_get(s0, "segments"));
     ck_assert_str_eq(jsonp_s(s1, "parameters", "rollout"), "50");
-    ck_assert_int_eq(json_integer_value(json_array_get(
-                         json_object_get(s1, "segments"), 0)),
-                     7);
-    ck_assert_str_eq(json_string_value(json_array_get(
-                         json_object_get(c, "values"), 1)),
-                     "2");
+    ck_assert_int_eq(
+        json_integer_value(json_array_get(json_object_get(s1, "segments"), 0)),
+        7);
+    ck_assert_str_eq(
+        json_string_value(json_array_get(json_object_get(c, "values"), 1)),
+        "2");
     ck_assert(json_is_false(json_object_get(c, "inverted")));
     ck_assert(json_is_false(json_object_get(c, "caseInsensitive")));
     ck_assert_ptr_null(json_object_get(c, "value"));
@@ -252,13 +248,13 @@ START_TEST(state_constraints_dependencies_variants_segments_tags)
 {
     json_t *s = state_of("development");
     json_t *c = json_array_get(
-        json_object_get(json_array_get(json_object_get(feature(s, "web-one"),
-                                                       "strategies"),
-                                       0),
-                        "constraints"),
+        json_object_get(
+            json_array_get(json_object_get(feature(s, "web-one"), "strategies"),
+                           0),
+            "constraints"),
         0);
-    json_t *dep = json_array_get(
-        json_object_get(feature(s, "child"), "dependencies"), 0);
+    json_t *dep =
+        json_array_get(json_object_get(feature(s, "child"), "dependencies"), 0);
     json_t *segs = json_object_get(s, "segments");
 
     ck_assert_str_eq(json_string_value(json_object_get(c, "value")), "30");
@@ -267,26 +263,25 @@ START_TEST(state_constraints_dependencies_variants_segments_tags)
     ck_assert_str_eq(json_string_value(json_object_get(dep, "feature")),
                      "alpha");
     ck_assert(json_is_true(json_object_get(dep, "enabled")));
-    ck_assert_str_eq(json_string_value(json_array_get(
-                         json_object_get(dep, "variants"), 0)),
-                     "v1");
-    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
-                         json_object_get(feature(s, "beta"), "variants"),
-                         0), "name")),
-                     "v1");
+    ck_assert_str_eq(
+        json_string_value(json_array_get(json_object_get(dep, "variants"), 0)),
+        "v1");
+    ck_assert_str_eq(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(feature(s, "beta"), "variants"), 0),
+            "name")),
+        "v1");
     /* Only the segments in use, the unused and archived ones not. */
     ck_assert_uint_eq(json_array_size(segs), 2);
-    ck_assert_int_eq(json_integer_value(json_object_get(
-                         json_array_get(segs, 0), "id")),
-                     7);
-    ck_assert_str_eq(json_string_value(json_object_get(
-                         json_array_get(segs, 1), "name")),
-                     "nordics");
-    ck_assert_str_eq(json_string_value(json_array_get(
-                         json_object_get(json_object_get(s, "tags"),
-                                         "beta"),
-                         0)),
-                     "simple:blue");
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_array_get(segs, 0), "id")), 7);
+    ck_assert_str_eq(
+        json_string_value(json_object_get(json_array_get(segs, 1), "name")),
+        "nordics");
+    ck_assert_str_eq(
+        json_string_value(json_array_get(
+            json_object_get(json_object_get(s, "tags"), "beta"), 0)),
+        "simple:blue");
     json_decref(s);
 }
 END_TEST
@@ -296,28 +291,23 @@ START_TEST(full_answer_flavours)
     struct vx_client_query top = {0}, inl = {.inline_segments = true};
     json_t *t = answer_json("development", &top, NULL);
     json_t *i = answer_json("development", &inl, NULL);
-    json_t *ts = json_array_get(json_object_get(feature(t, "alpha"),
-                                                "strategies"),
-                                1);
-    json_t *is = json_array_get(json_object_get(feature(i, "alpha"),
-                                                "strategies"),
-                                1);
+    json_t *ts =
+        json_array_get(json_object_get(feature(t, "alpha"), "strategies"), 1);
+    json_t *is =
+        json_array_get(json_object_get(feature(i, "alpha"), "strategies"), 1);
 
     ck_assert_int_eq(json_integer_value(json_object_get(t, "version")), 2);
     ck_assert_uint_eq(json_array_size(json_object_get(t, "segments")), 2);
-    ck_assert_uint_eq(json_array_size(json_object_get(ts, "constraints")),
-                      1);
+    ck_assert_uint_eq(json_array_size(json_object_get(ts, "constraints")), 1);
     ck_assert_ptr_nonnull(json_object_get(ts, "segments"));
     ck_assert(json_is_false(jsonp(t, "query", "inlineSegmentConstraints")));
     ck_assert_ptr_null(jsonp(t, "query", "project"));
 
     ck_assert_ptr_null(json_object_get(i, "segments"));
     ck_assert_ptr_null(json_object_get(is, "segments"));
-    ck_assert_uint_eq(json_array_size(json_object_get(is, "constraints")),
-                      2);
+    ck_assert_uint_eq(json_array_size(json_object_get(is, "constraints")), 2);
     ck_assert_str_eq(json_string_value(json_object_get(
-                         json_array_get(json_object_get(is, "constraints"),
-                                        1),
+                         json_array_get(json_object_get(is, "constraints"), 1),
                          "contextName")),
                      "userId");
     ck_assert(json_is_true(jsonp(i, "query", "inlineSegmentConstraints")));
@@ -355,9 +345,9 @@ START_TEST(filters_narrow_the_answer)
 
     r = answer_json("development", &q, e1);
     ck_assert_str_eq(names(r), "web-one");
-    ck_assert_str_eq(json_string_value(json_array_get(
-                         jsonp(r, "query", "project"), 0)),
-                     "ops");
+    ck_assert_str_eq(
+        json_string_value(json_array_get(jsonp(r, "query", "project"), 0)),
+        "ops");
     /* Its segment comes with it, the others not. */
     ck_assert_uint_eq(json_array_size(json_object_get(r, "segments")), 1);
     json_decref(r);
@@ -365,8 +355,7 @@ START_TEST(filters_narrow_the_answer)
     q = (struct vx_client_query){.name_prefix = "al"};
     r = answer_json("development", &q, e2);
     ck_assert_str_eq(names(r), "alpha");
-    ck_assert_str_eq(json_string_value(jsonp(r, "query", "namePrefix")),
-                     "al");
+    ck_assert_str_eq(json_string_value(jsonp(r, "query", "namePrefix")), "al");
     ck_assert_str_ne(e1, e2);
     json_decref(r);
 
@@ -375,8 +364,8 @@ START_TEST(filters_narrow_the_answer)
     ck_assert_str_eq(names(r), "beta,web-one");
     json_decref(r);
 
-    q = (struct vx_client_query){.tags = one_tag, .projects = projects,
-                                 .inline_segments = true};
+    q = (struct vx_client_query){
+        .tags = one_tag, .projects = projects, .inline_segments = true};
     r = answer_json("development", &q, NULL);
     ck_assert_str_eq(names(r), "web-one");
     ck_assert_ptr_null(json_object_get(r, "segments"));
@@ -460,8 +449,7 @@ START_TEST(etag_changes_iff_content_changes)
     ck_assert_str_eq(dev1, dev3);
     r = answer_json("production", &q, prod2);
     ck_assert_str_ne(prod1, prod2);
-    ck_assert(json_is_false(json_object_get(feature(r, "beta"),
-                                            "enabled")));
+    ck_assert(json_is_false(json_object_get(feature(r, "beta"), "enabled")));
     json_decref(r);
     /* A tag is invisible in the answer but changes the tag filter. */
     exec_sql("INSERT INTO feature_tags VALUES ('alpha', 'simple',"
@@ -497,8 +485,7 @@ START_TEST(old_snapshot_lives_while_referenced)
              " WHERE feature_name = 'alpha';");
     /* The old snapshot still answers as it did. */
     ck_assert_str_eq(vx_snapshot_environment(old), "development");
-    ck_assert(vx_flagset_feature(vx_snapshot_flagset(old), "alpha")
-                  ->enabled);
+    ck_assert(vx_flagset_feature(vx_snapshot_flagset(old), "alpha")->enabled);
     vx_snapshot_release(old);
     /* An answer outlives its snapshot. */
     r = json_loadb(kept->body, kept->len, 0, NULL);
@@ -506,8 +493,7 @@ START_TEST(old_snapshot_lives_while_referenced)
     json_decref(r);
     vx_answer_release(kept);
     r = answer_json("development", &q, NULL);
-    ck_assert(json_is_false(json_object_get(feature(r, "alpha"),
-                                            "enabled")));
+    ck_assert(json_is_false(json_object_get(feature(r, "alpha"), "enabled")));
     json_decref(r);
 }
 END_TEST
@@ -523,8 +509,7 @@ START_TEST(flagset_follows_the_environment)
     ck_assert(vx_flagset_feature(fd, "alpha")->enabled);
     ck_assert(!vx_flagset_feature(fp, "alpha")->enabled);
     ck_assert_ptr_null(vx_flagset_feature(fp, "web-one"));
-    ck_assert_uint_eq(vx_flagset_feature(fd, "alpha")->strategies[1]
-                          .n_segments,
+    ck_assert_uint_eq(vx_flagset_feature(fd, "alpha")->strategies[1].n_segments,
                       1);
     ck_assert_ptr_nonnull(vx_flagset_segment(fd, 7));
     vx_snapshot_release(dev);
@@ -539,11 +524,9 @@ START_TEST(single_feature_answer)
     struct vx_answer *a = NULL;
     json_t *f;
 
-    ck_assert_int_eq(vx_snapshot_feature(snap, "alpha", false, NULL, &a),
-                     0);
+    ck_assert_int_eq(vx_snapshot_feature(snap, "alpha", false, NULL, &a), 0);
     f = json_loadb(a->body, a->len, 0, NULL);
-    ck_assert_str_eq(json_string_value(json_object_get(f, "name")),
-                     "alpha");
+    ck_assert_str_eq(json_string_value(json_object_get(f, "name")), "alpha");
     ck_assert_ptr_nonnull(json_object_get(
         json_array_get(json_object_get(f, "strategies"), 1), "segments"));
     ck_assert_int_eq(a->etag[0], '"');
@@ -555,8 +538,7 @@ START_TEST(single_feature_answer)
         json_array_get(json_object_get(f, "strategies"), 1), "segments"));
     json_decref(f);
     vx_answer_release(a);
-    ck_assert_int_eq(vx_snapshot_feature(snap, "alpha", false, only_web,
-                                         &a),
+    ck_assert_int_eq(vx_snapshot_feature(snap, "alpha", false, only_web, &a),
                      VX_ENOTFOUND);
     ck_assert_int_eq(vx_snapshot_feature(snap, "old", false, NULL, &a),
                      VX_ENOTFOUND);
@@ -602,8 +584,8 @@ static void *poller(void *arg)
         vx_snapshot_answer(snap, &q, &a);
         vx_snapshot_release(snap);
         r = json_loadb(a->body, a->len, 0, NULL);
-        bad += !json_is_boolean(json_object_get(feature(r, "alpha"),
-                                                "enabled"));
+        bad +=
+            !json_is_boolean(json_object_get(feature(r, "alpha"), "enabled"));
         json_decref(r);
         vx_answer_release(a);
     }
@@ -632,8 +614,7 @@ START_TEST(readers_run_through_rebuilds)
         ck_assert_ptr_null(bad);
     }
     r = answer_json("development", &q, NULL);
-    ck_assert(json_is_true(json_object_get(feature(r, "alpha"),
-                                           "enabled")));
+    ck_assert(json_is_true(json_object_get(feature(r, "alpha"), "enabled")));
     json_decref(r);
 }
 END_TEST
