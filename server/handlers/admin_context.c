@@ -10,7 +10,7 @@
 
 #include "app.h"
 #include "handlers/common.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "store/context.h"
 
 /* The most legal values one field may list. */

@@ -5,7 +5,7 @@
 
 #include "app.h"
 #include "handlers/common.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "store/environments.h"
 
 static const char *const env_types[] = {"development", "test", "preproduction",

@@ -11,7 +11,7 @@
 
 #include "app.h"
 #include "handlers/common.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "jsonpatch.h"
 #include "ops/features.h"
 #include "store/features.h"

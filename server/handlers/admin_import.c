@@ -8,7 +8,7 @@
 
 #include "app.h"
 #include "handlers/common.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "ops/transfer.h"
 
 /* Check the optional features list of an export body. */

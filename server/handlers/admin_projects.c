@@ -8,7 +8,7 @@
 #include "app.h"
 #include "config.h"
 #include "handlers/common.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "store/change_requests.h"
 #include "store/projects.h"
 

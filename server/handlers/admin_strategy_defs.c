@@ -11,7 +11,7 @@
 
 #include "app.h"
 #include "handlers/common.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "store/strategy_defs.h"
 
 static const char *const param_types[] = {"string", "percentage", "list",

@@ -16,7 +16,7 @@
 #include "app.h"
 #include "auth/issue.h"
 #include "handlers/common.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "log.h"
 #include "store/tokens.h"
 #include "store/users.h"

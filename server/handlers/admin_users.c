@@ -10,7 +10,7 @@
 
 #include "app.h"
 #include "handlers/common.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "log.h"
 #include "store/users.h"
 

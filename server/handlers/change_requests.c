@@ -10,7 +10,7 @@
 
 #include "app.h"
 #include "handlers/common.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "ops/change_requests.h"
 #include "store/change_requests.h"
 #include "store/projects.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "metrics/metrics.h"
 #include "util.h"
 

@@ -14,7 +14,7 @@
 
 #include "eval/jsval.h"
 #include "eval/variants.h"
-#include "handlers/validate.h"
+#include "validate.h"
 #include "ops/constraints.h"
 #include "store/features.h"
 #include "store/projects.h"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "handlers/validate.h"
+#include "validate.h"
 #include "ops/features.h"
 #include "ops/strategies.h"
 #include "store/context.h"

@@ -1,7 +1,7 @@
 /*
  * The field getters of validate.h.
  */
-#include "handlers/validate.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <stdio.h>
