@@ -13,29 +13,11 @@
 static struct srv s;
 static char *editor, *viewer;
 
-/* A personal token of a new user with role; caller frees. */
-static char *token_of(const char *username, const char *role)
-{
-    struct resp r;
-    char path[64], *tok;
-    long long id;
-
-    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s, s:s}",
-          "username", username, "rootRole", role);
-    id = jint(r.json, "id");
-    resp_free(&r);
-    snprintf(path, sizeof(path), "/api/admin/user-admin/%lld/tokens", id);
-    ck_assert_int_eq(req_j(&s, "POST", path, ADMIN, &r, "{}"), 201);
-    tok = strdup(jstr(r.json, "secret"));
-    resp_free(&r);
-    return tok;
-}
-
 static void setup(void)
 {
     srv_start(&s, NULL);
-    editor = token_of("ed", "Editor");
-    viewer = token_of("vi", "Viewer");
+    editor = user_token(&s, "ed", "Editor");
+    viewer = user_token(&s, "vi", "Viewer");
 }
 
 static void teardown(void)

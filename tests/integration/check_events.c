@@ -138,18 +138,10 @@ END_TEST
 START_TEST(viewers_read_the_log_and_nobody_anonymous)
 {
     struct resp r;
-    char path[64], *tok;
-    long long id;
+    char *tok;
 
     make_history();
-    req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s, s:s}",
-          "username", "viewer", "rootRole", "Viewer");
-    id = jint(r.json, "id");
-    resp_free(&r);
-    snprintf(path, sizeof(path), "/api/admin/user-admin/%lld/tokens", id);
-    req_j(&s, "POST", path, ADMIN, &r, "{}");
-    tok = strdup(jstr(r.json, "secret"));
-    resp_free(&r);
+    tok = user_token(&s, "viewer", "Viewer");
 
     ck_assert_int_eq(
         req(&s, "GET", "/api/admin/events?project=p2", tok, NULL, &r), 200);

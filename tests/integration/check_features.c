@@ -1,9 +1,9 @@
 /*
  * Feature flags over HTTP: create, list, get, update, patch, archive,
  * revive, delete, clone, toggles, tags, name validation and flag types,
- * with their error paths, the audit log, roles and restarts. What the
- * API cannot set on this branch (change-request protection, segments,
- * dependencies, users) is written straight into the database file.
+ * with their error paths, the audit log, roles and restarts. The
+ * database file is only read, for what the API does not show (row
+ * counts after refused writes, flag versions).
  */
 #include <check.h>
 #include <stdio.h>
@@ -12,11 +12,10 @@
 
 #include <sqlite3.h>
 
-#include "auth/auth.h"
 #include "harness.h"
 
 #define P "/api/admin/projects/default/features"
-#define VIEWER "user:viewer-secret-0123456789abcdef0123"
+#define FE(f, e) P "/" f "/environments/" e
 
 static struct srv s;
 
@@ -40,18 +39,6 @@ static sqlite3 *db_open(void)
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
     return db;
-}
-
-/* Run SQL (one or more statements) on the server's database. */
-static void sql(const char *text)
-{
-    sqlite3 *db = db_open();
-    char *msg = NULL;
-    int rc = sqlite3_exec(db, text, NULL, NULL, &msg);
-
-    ck_assert_msg(rc == SQLITE_OK, "sql failed: %s: %s", text, msg ? msg : "");
-    sqlite3_free(msg);
-    sqlite3_close(db);
 }
 
 /* The integer the query answers, or -1 when it has no row. */
@@ -132,13 +119,7 @@ static long long version_of(const char *name)
 /* The number of audit events of type for feature. */
 static long long events(const char *type, const char *feature)
 {
-    char q[256];
-
-    snprintf(q, sizeof(q),
-             "SELECT count(*) FROM events WHERE type='%s'"
-             " AND feature_name='%s'",
-             type, feature);
-    return sql_int(q);
+    return events_count(&s, type, feature);
 }
 
 START_TEST(create_returns_the_flag_and_get_and_list_show_it)
@@ -602,9 +583,7 @@ START_TEST(protected_environment_refuses_toggle_and_archive)
     create("dev-only");
     ck_assert_int_eq(toggle(ADMIN, "guarded", "production", "on", NULL), 200);
     ck_assert_int_eq(toggle(ADMIN, "dev-only", "development", "on", NULL), 200);
-    sql("INSERT INTO change_request_settings"
-        " (project_id, environment, enabled) VALUES"
-        " ('default', 'production', 1)");
+    protect_env(&s, "default", "production");
 
     ck_assert_int_eq(toggle(ADMIN, "guarded", "production", "off", &r), 403);
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "change-requests"));
@@ -632,6 +611,8 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
 {
     struct resp r;
     json_t *env;
+    long long seg;
+    char *sid;
 
     ck_assert_int_eq(req_j(&s, "POST", P, ADMIN, NULL,
                            "{s:s, s:s, s:s, s:b, s:[{s:s, s:s}]}", "name",
@@ -642,20 +623,28 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
     create("parent");
     ck_assert_int_eq(toggle(ADMIN, "orig", "development", "on", &r), 200);
     resp_free(&r);
-    sql("INSERT INTO segments (id, name, constraints, created_at)"
-        " VALUES (7, 'beta', '[]', '2026-01-01T00:00:00.000Z');"
-        "INSERT INTO feature_strategies (id, feature_name, environment,"
-        " name, parameters, constraints, sort_order, created_at) VALUES"
-        " ('s-two', 'orig', 'production', 'default', '{}',"
-        " '[{\"contextName\":\"userId\",\"operator\":\"IN\","
-        "\"values\":[\"a\"]}]', 1, '2026-01-01T00:00:00.000Z');"
-        "INSERT INTO strategy_segments VALUES ('s-two', 7);"
-        "UPDATE feature_environments SET variants ="
-        " '[{\"name\":\"v\",\"weight\":1000,\"weightType\":\"variable\","
-        "\"stickiness\":\"default\"}]'"
-        " WHERE feature_name = 'orig' AND environment = 'production';"
-        "INSERT INTO dependencies (child, parent) VALUES"
-        " ('orig', 'parent');");
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/segments", ADMIN, &r,
+                           "{s:s, s:[]}", "name", "beta", "constraints"),
+                     201);
+    seg = jint(r.json, "id");
+    ck_assert_int_gt(seg, 0);
+    resp_free(&r);
+    ck_assert_int_eq(req_j(&s, "POST", FE("orig", "production") "/strategies",
+                           ADMIN, &r, "{s:s, s:[{s:s, s:s, s:[s]}], s:[I]}",
+                           "name", "default", "constraints", "contextName",
+                           "userId", "operator", "IN", "values", "a",
+                           "segments", (json_int_t)seg),
+                     200);
+    sid = strdup(jstr(r.json, "id"));
+    resp_free(&r);
+    ck_assert_int_eq(req_j(&s, "PUT", FE("orig", "production") "/variants",
+                           ADMIN, NULL, "[{s:s, s:i, s:s, s:s}]", "name", "v",
+                           "weight", 1000, "weightType", "variable",
+                           "stickiness", "default"),
+                     200);
+    ck_assert_int_eq(req_j(&s, "POST", P "/orig/dependencies", ADMIN, NULL,
+                           "{s:s}", "feature", "parent"),
+                     200);
 
     ck_assert_int_eq(
         req_j(&s, "POST", P "/orig/clone", ADMIN, &r, "{s:s}", "name", "copy"),
@@ -673,8 +662,8 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
     ck_assert_str_ne(jstr(env, "strategies[0].id"), "");
     env = flag_env(r.json, "production");
     ck_assert(json_is_false(json_object_get(env, "enabled")));
-    ck_assert_str_ne(jstr(env, "strategies[0].id"), "s-two");
-    ck_assert_int_eq(jint(env, "strategies[0].segments[0]"), 7);
+    ck_assert_str_ne(jstr(env, "strategies[0].id"), sid);
+    ck_assert_int_eq(jint(env, "strategies[0].segments[0]"), seg);
     ck_assert_str_eq(jstr(env, "strategies[0].constraints[0].contextName"),
                      "userId");
     ck_assert_str_eq(jstr(env, "variants[0].name"), "v");
@@ -683,7 +672,7 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
     /* The original keeps its own strategy ids and its dependency. */
     ck_assert_int_eq(get("orig", &r), 200);
     ck_assert_str_eq(jstr(flag_env(r.json, "production"), "strategies[0].id"),
-                     "s-two");
+                     sid);
     ck_assert_str_eq(jstr(r.json, "dependencies[0].feature"), "parent");
     resp_free(&r);
     ck_assert_int_eq(get("parent", &r), 200);
@@ -715,6 +704,7 @@ START_TEST(clone_copies_strategies_segments_tags_and_state)
                            "name", "from-ghost"),
                      404);
     ck_assert_int_eq(get("from-ghost", NULL), 404);
+    free(sid);
 }
 END_TEST
 
@@ -724,7 +714,9 @@ START_TEST(parent_with_live_children_cannot_be_archived)
 
     create("mom");
     create("kid");
-    sql("INSERT INTO dependencies (child, parent) VALUES ('kid', 'mom')");
+    ck_assert_int_eq(req_j(&s, "POST", P "/kid/dependencies", ADMIN, NULL,
+                           "{s:s}", "feature", "mom"),
+                     200);
     ck_assert_int_eq(req(&s, "DELETE", P "/mom", ADMIN, NULL, &r), 400);
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "kid"));
     resp_free(&r);
@@ -845,58 +837,28 @@ START_TEST(feature_types_list_the_five_types)
 }
 END_TEST
 
-/* Add a Viewer user with a personal token, then restart to load it. */
-static void add_viewer(void)
-{
-    unsigned char hash[VX_HASH_LEN];
-    sqlite3 *db;
-    sqlite3_stmt *st = NULL;
-
-    srv_stop(&s);
-    vx_token_hash(VIEWER, hash);
-    db = db_open();
-    ck_assert_int_eq(sqlite3_exec(db,
-                                  "INSERT INTO users (id, username, role,"
-                                  " created_at) VALUES (2, 'viewer',"
-                                  " 'Viewer', '2026-01-01T00:00:00Z')",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    ck_assert_int_eq(
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO api_tokens (secret_hash, display,"
-                           " token_name, type, user_id, created_at)"
-                           " VALUES (?, 'user:vie...', 'viewer', 'personal',"
-                           " 2, '2026-01-01T00:00:00Z')",
-                           -1, &st, NULL),
-        SQLITE_OK);
-    sqlite3_bind_blob(st, 1, hash, VX_HASH_LEN, SQLITE_STATIC);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    srv_restart(&s, NULL);
-}
-
 START_TEST(viewer_reads_but_cannot_write)
 {
     struct resp r;
+    char *viewer;
 
     create("watched");
-    add_viewer();
-    ck_assert_int_eq(req(&s, "GET", P, VIEWER, NULL, NULL), 200);
-    ck_assert_int_eq(req(&s, "GET", P "/watched", VIEWER, NULL, NULL), 200);
+    viewer = user_token(&s, "viewer", "Viewer");
+    ck_assert_int_eq(req(&s, "GET", P, viewer, NULL, NULL), 200);
+    ck_assert_int_eq(req(&s, "GET", P "/watched", viewer, NULL, NULL), 200);
     ck_assert_int_eq(
-        req(&s, "GET", "/api/admin/feature-types", VIEWER, NULL, NULL), 200);
+        req(&s, "GET", "/api/admin/feature-types", viewer, NULL, NULL), 200);
     ck_assert_int_eq(
-        req_j(&s, "POST", P, VIEWER, &r, "{s:s}", "name", "by-viewer"), 403);
+        req_j(&s, "POST", P, viewer, &r, "{s:s}", "name", "by-viewer"), 403);
     ck_assert_str_eq(jstr(r.json, "name"), "NoAccessError");
     resp_free(&r);
-    ck_assert_int_eq(toggle(VIEWER, "watched", "development", "on", NULL), 403);
-    ck_assert_int_eq(req_j(&s, "PUT", P "/watched", VIEWER, NULL, "{s:s}",
+    ck_assert_int_eq(toggle(viewer, "watched", "development", "on", NULL), 403);
+    ck_assert_int_eq(req_j(&s, "PUT", P "/watched", viewer, NULL, "{s:s}",
                            "description", "x"),
                      403);
-    ck_assert_int_eq(req(&s, "DELETE", P "/watched", VIEWER, NULL, NULL), 403);
+    ck_assert_int_eq(req(&s, "DELETE", P "/watched", viewer, NULL, NULL), 403);
     ck_assert_int_eq(req_j(&s, "POST", "/api/admin/features/watched/tags",
-                           VIEWER, NULL, "{s:s, s:s}", "type", "simple",
+                           viewer, NULL, "{s:s, s:s}", "type", "simple",
                            "value", "v"),
                      403);
     ck_assert_int_eq(get("by-viewer", NULL), 404);
@@ -906,6 +868,7 @@ START_TEST(viewer_reads_but_cannot_write)
     ck_assert(json_is_false(jget(r.json, "archived")));
     ck_assert_int_eq(json_array_size(jget(r.json, "tags")), 0);
     resp_free(&r);
+    free(viewer);
 }
 END_TEST
 

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "harness.h"
 
 #define B "/api/admin/features-batch"
@@ -90,24 +88,6 @@ static json_t *doc(void)
     return d;
 }
 
-/* A personal token of a new user of srv with role; caller frees. */
-static char *token_of(struct srv *on, const char *username, const char *role)
-{
-    struct resp r;
-    char path[64], *tok;
-    long long id;
-
-    req_j(on, "POST", "/api/admin/user-admin", ADMIN, &r, "{s:s, s:s}",
-          "username", username, "rootRole", role);
-    id = jint(r.json, "id");
-    resp_free(&r);
-    snprintf(path, sizeof(path), "/api/admin/user-admin/%lld/tokens", id);
-    ck_assert_int_eq(req_j(on, "POST", path, ADMIN, &r, "{}"), 201);
-    tok = strdup(jstr(r.json, "secret"));
-    resp_free(&r);
-    return tok;
-}
-
 /* Define the custom strategy custom1 on srv. */
 static void define_custom(struct srv *on)
 {
@@ -119,8 +99,8 @@ static void define_custom(struct srv *on)
 static void setup(void)
 {
     srv_start(&s, NULL);
-    editor = token_of(&s, "ed", "Editor");
-    viewer = token_of(&s, "vi", "Viewer");
+    editor = user_token(&s, "ed", "Editor");
+    viewer = user_token(&s, "vi", "Viewer");
     define_custom(&s);
 }
 
@@ -370,20 +350,10 @@ END_TEST
 
 START_TEST(protected_environment)
 {
-    char path[300];
-    sqlite3 *db = NULL;
     json_t *d = doc();
     struct resp r;
 
-    snprintf(path, sizeof(path), "%s/vexil.db", s.dir);
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db,
-                                  "INSERT INTO change_request_settings"
-                                  " (project_id, environment, enabled)"
-                                  " VALUES ('default', 'production', 1)",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    protect_env(&s, "default", "production");
     ck_assert_int_eq(import(&s, ADMIN, "default", "production", d, &r), 403);
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "change-requests"));
     resp_free(&r);

@@ -10,15 +10,15 @@
 
 #include <sqlite3.h>
 
-#include "auth/auth.h"
 #include "harness.h"
 
 #define S "/api/admin/segments"
 #define P "/api/admin/projects/default"
 #define STRATS(f) P "/features/" f "/environments/development/strategies"
-#define VIEWER "user:0123456789abcdef0123456789abcdef"
 
 static struct srv s;
+/* The personal token of a Viewer user every test starts with. */
+static char *viewer;
 
 /* Open the server's database (it may be serving: WAL allows readers). */
 static sqlite3 *open_db(void)
@@ -29,36 +29,6 @@ static sqlite3 *open_db(void)
     snprintf(path, sizeof(path), "%s/vexil.db", s.dir);
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
     return db;
-}
-
-/* Add a Viewer user with the personal token VIEWER, server stopped. */
-static void add_viewer(void)
-{
-    unsigned char hash[VX_HASH_LEN];
-    sqlite3_stmt *q = NULL;
-    sqlite3 *db;
-
-    ck_assert_int_eq(srv_stop(&s), 0);
-    db = open_db();
-    ck_assert_int_eq(
-        sqlite3_exec(db,
-                     "INSERT INTO users (id, username, role, created_at)"
-                     " VALUES (2, 'viewer', 'Viewer',"
-                     " '2026-01-01T00:00:00Z')",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
-    vx_token_hash(VIEWER, hash);
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO api_tokens (secret_hash, display,"
-                       " token_name, type, user_id, created_at)"
-                       " VALUES (?, 'user:0123', 'viewer', 'personal', 2,"
-                       " '2026-01-01T00:00:00Z')",
-                       -1, &q, NULL);
-    sqlite3_bind_blob(q, 1, hash, sizeof(hash), SQLITE_STATIC);
-    ck_assert_int_eq(sqlite3_step(q), SQLITE_DONE);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    srv_restart(&s, NULL);
 }
 
 /* One integer from sql with one text parameter arg. */
@@ -77,9 +47,10 @@ static long long db_int(const char *sql, const char *arg)
     return v;
 }
 
+/* The number of audit events of type. */
 static long long events(const char *type)
 {
-    return db_int("SELECT count(*) FROM events WHERE type = ?", type);
+    return events_count(&s, type, NULL);
 }
 
 static long long version_of(const char *flag)
@@ -115,11 +86,13 @@ static size_t n_segments(void)
 static void setup(void)
 {
     srv_start(&s, NULL);
-    add_viewer();
+    viewer = user_token(&s, "viewer", "Viewer");
 }
 
 static void teardown(void)
 {
+    free(viewer);
+    viewer = NULL;
     srv_cleanup(&s);
 }
 
@@ -143,12 +116,12 @@ START_TEST(segment_is_created_listed_and_read)
     ck_assert_str_eq(jstr(r.json, "createdBy"), "admin");
     resp_free(&r);
 
-    ck_assert_int_eq(req(&s, "GET", S, VIEWER, NULL, &r), 200);
+    ck_assert_int_eq(req(&s, "GET", S, viewer, NULL, &r), 200);
     ck_assert_uint_eq(json_array_size(jget(r.json, "segments")), 1);
     ck_assert_str_eq(jstr(r.json, "segments[0].description"), "b");
     resp_free(&r);
     snprintf(path, sizeof(path), S "/%lld", id);
-    ck_assert_int_eq(req(&s, "GET", path, VIEWER, NULL, &r), 200);
+    ck_assert_int_eq(req(&s, "GET", path, viewer, NULL, &r), 200);
     ck_assert_int_eq(jint(r.json, "id"), id);
     resp_free(&r);
     ck_assert_int_eq(req(&s, "GET", S "/999", ADMIN, NULL, NULL), 404);
@@ -190,7 +163,7 @@ START_TEST(bad_segments_are_refused_and_change_nothing)
     create_refused("{\"name\":\"a\",\"constraints\":[]}", 409,
                    "already exists");
     ck_assert_int_eq(
-        req(&s, "POST", S, VIEWER, "{\"name\":\"v\",\"constraints\":[]}", NULL),
+        req(&s, "POST", S, viewer, "{\"name\":\"v\",\"constraints\":[]}", NULL),
         403);
     ck_assert_uint_eq(n_segments(), 1);
     ck_assert_int_eq(events("segment-created"), 1);
@@ -235,7 +208,7 @@ START_TEST(update_reaches_the_flags_that_use_it)
     ck_assert_int_eq(req(&s, "PUT", path, ADMIN,
                          "{\"name\":\"a3\",\"constraints\":[{}]}", NULL),
                      400);
-    ck_assert_int_eq(req(&s, "PUT", path, VIEWER,
+    ck_assert_int_eq(req(&s, "PUT", path, viewer,
                          "{\"name\":\"a3\",\"constraints\":[]}", NULL),
                      403);
     ck_assert_int_eq(req(&s, "PUT", S "/999", ADMIN,
@@ -271,7 +244,7 @@ START_TEST(segment_in_use_cannot_be_deleted)
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "\"f1\""));
     resp_free(&r);
     ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, NULL), 200);
-    ck_assert_int_eq(req(&s, "DELETE", path, VIEWER, NULL, NULL), 403);
+    ck_assert_int_eq(req(&s, "DELETE", path, viewer, NULL, NULL), 403);
 
     ck_assert_int_eq(req(&s, "DELETE", spath, ADMIN, NULL, NULL), 200);
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 204);

@@ -10,78 +10,38 @@
 
 #include <sqlite3.h>
 
-#include "auth/auth.h"
 #include "harness.h"
 
 #define P "/api/admin/projects/default"
 #define FE(f, e) P "/features/" f "/environments/" e
-#define VIEWER "user:0123456789abcdef0123456789abcdef"
 
 static struct srv s;
+/* The personal token of a Viewer user every test starts with. */
+static char *viewer;
 
-/* Run sql on the stopped server's database, then start it again. */
-static void with_db(void (*fn)(sqlite3 *db, const void *arg), const void *arg)
-{
-    char path[300];
-    sqlite3 *db = NULL;
-
-    ck_assert_int_eq(srv_stop(&s), 0);
-    snprintf(path, sizeof(path), "%s/vexil.db", s.dir);
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    fn(db, arg);
-    sqlite3_close(db);
-    srv_restart(&s, NULL);
-}
-
-/* Execute the SQL text arg. */
-static void exec_sql(sqlite3 *db, const void *arg)
-{
-    ck_assert_int_eq(sqlite3_exec(db, arg, NULL, NULL, NULL), SQLITE_OK);
-}
-
-/* Insert a Viewer user with the personal token VIEWER. */
-static void insert_viewer(sqlite3 *db, const void *arg)
-{
-    unsigned char hash[VX_HASH_LEN];
-    sqlite3_stmt *q = NULL;
-
-    (void)arg;
-    exec_sql(db, "INSERT INTO users (id, username, role, created_at)"
-                 " VALUES (2, 'viewer', 'Viewer', '2026-01-01T00:00:00Z')");
-    vx_token_hash(VIEWER, hash);
-    ck_assert_int_eq(
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO api_tokens (secret_hash, display,"
-                           " token_name, type, user_id, created_at)"
-                           " VALUES (?, 'user:0123', 'viewer', 'personal',"
-                           " 2, '2026-01-01T00:00:00Z')",
-                           -1, &q, NULL),
-        SQLITE_OK);
-    sqlite3_bind_blob(q, 1, hash, sizeof(hash), SQLITE_STATIC);
-    ck_assert_int_eq(sqlite3_step(q), SQLITE_DONE);
-    sqlite3_finalize(q);
-}
-
-/* Count audit events of type about feature, read while serving. */
+/*
+ * Count audit events of type about feature whose data differs from their
+ * preData (the event records a change), as the events API shows them.
+ */
 static int events(const char *type, const char *feature)
 {
     char path[300];
-    sqlite3 *db = NULL;
-    sqlite3_stmt *q = NULL;
-    int n = -1;
+    struct resp r;
+    size_t i;
+    json_t *e;
+    int n = 0;
 
-    snprintf(path, sizeof(path), "%s/vexil.db", s.dir);
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_prepare_v2(db,
-                       "SELECT count(*) FROM events WHERE type = ?"
-                       " AND feature_name = ? AND data IS NOT pre_data",
-                       -1, &q, NULL);
-    sqlite3_bind_text(q, 1, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, feature, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        n = sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
+    snprintf(path, sizeof(path),
+             "/api/admin/events?type=%s&feature=%s&limit=1000", type, feature);
+    ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
+    json_array_foreach (jget(r.json, "events"), i, e) {
+        json_t *data = json_object_get(e, "data");
+        json_t *pre = json_object_get(e, "preData");
+
+        if (!json_equal(data, pre))
+            n++;
+    }
+    resp_free(&r);
     return n;
 }
 
@@ -144,12 +104,14 @@ static void post_strategy(const char *body, long status, struct resp *r)
 static void setup(void)
 {
     srv_start(&s, NULL);
-    with_db(insert_viewer, NULL);
+    viewer = user_token(&s, "viewer", "Viewer");
     mk_flag("f1");
 }
 
 static void teardown(void)
 {
+    free(viewer);
+    viewer = NULL;
     srv_cleanup(&s);
 }
 
@@ -193,10 +155,10 @@ START_TEST(strategy_is_added_with_defaults_and_listed)
 
     /* A Viewer reads but cannot write. */
     ck_assert_int_eq(req(&s, "GET", FE("f1", "development") "/strategies",
-                         VIEWER, NULL, NULL),
+                         viewer, NULL, NULL),
                      200);
     ck_assert_int_eq(req(&s, "POST", FE("f1", "development") "/strategies",
-                         VIEWER, "{\"name\":\"default\"}", NULL),
+                         viewer, "{\"name\":\"default\"}", NULL),
                      403);
     ck_assert_uint_eq(n_strategies(), 2);
 }
@@ -380,7 +342,7 @@ START_TEST(put_patch_and_delete_a_strategy)
     resp_free(&r);
     ck_assert_int_eq(events("feature-strategy-update", "f1"), 2);
 
-    ck_assert_int_eq(req(&s, "DELETE", path, VIEWER, NULL, NULL), 403);
+    ck_assert_int_eq(req(&s, "DELETE", path, viewer, NULL, NULL), 403);
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 200);
     ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, NULL), 404);
     ck_assert_uint_eq(n_strategies(), 0);
@@ -511,8 +473,8 @@ START_TEST(variants_are_replaced_and_normalised)
     ck_assert_int_eq(jint(r.json, "variants[0].weight"), 250);
     ck_assert_int_eq(jint(r.json, "variants[3].weight"), 250);
     resp_free(&r);
-    ck_assert_int_eq(req(&s, "GET", V, VIEWER, NULL, NULL), 200);
-    ck_assert_int_eq(req(&s, "PUT", V, VIEWER, "[]", NULL), 403);
+    ck_assert_int_eq(req(&s, "GET", V, viewer, NULL, NULL), 200);
+    ck_assert_int_eq(req(&s, "PUT", V, viewer, "[]", NULL), 403);
 }
 END_TEST
 
@@ -585,9 +547,7 @@ START_TEST(protected_environment_refuses_every_write)
     id = strdup(jstr(r.json, "id"));
     resp_free(&r);
     mk_flag("p1");
-    with_db(exec_sql, "INSERT INTO change_request_settings"
-                      " (project_id, environment, enabled)"
-                      " VALUES ('default', 'production', 1)");
+    protect_env(&s, "default", "production");
 
     ck_assert_int_eq(req(&s, "POST", FE("f1", "production") "/strategies",
                          ADMIN, "{\"name\":\"default\"}", &r),
@@ -680,7 +640,7 @@ START_TEST(dependencies_follow_the_rules)
         req(&s, "POST", DEPS("nope"), ADMIN, "{\"feature\":\"parent\"}", NULL),
         404);
     ck_assert_int_eq(
-        req(&s, "POST", DEPS("f1"), VIEWER, "{\"feature\":\"parent\"}", NULL),
+        req(&s, "POST", DEPS("f1"), viewer, "{\"feature\":\"parent\"}", NULL),
         403);
     d = deps_of("f1");
     ck_assert_uint_eq(json_array_size(d), 0);
@@ -720,7 +680,7 @@ START_TEST(dependencies_follow_the_rules)
                          "{\"feature\":\"other\",\"enabled\":false}", NULL),
                      200);
     ck_assert_int_eq(
-        req(&s, "DELETE", DEPS("f1") "/parent", VIEWER, NULL, NULL), 403);
+        req(&s, "DELETE", DEPS("f1") "/parent", viewer, NULL, NULL), 403);
     ck_assert_int_eq(req(&s, "DELETE", DEPS("f1") "/parent", ADMIN, NULL, NULL),
                      200);
     d = deps_of("f1");

@@ -304,3 +304,55 @@ int srv_log_count(struct srv *s, const char *needle)
     fclose(f);
     return n;
 }
+
+char *user_token(struct srv *s, const char *username, const char *role)
+{
+    struct resp r;
+    char path[300], *secret;
+    long long id;
+
+    ck_assert_int_eq(req_j(s, "POST", "/api/admin/user-admin", ADMIN, &r,
+                           "{s:s, s:s}", "username", username, "rootRole",
+                           role),
+                     201);
+    id = jint(r.json, "id");
+    ck_assert_int_gt(id, 0);
+    resp_free(&r);
+    snprintf(path, sizeof(path), "/api/admin/user-admin/%lld/tokens", id);
+    ck_assert_int_eq(
+        req_j(s, "POST", path, ADMIN, &r, "{s:s}", "description", "test token"),
+        201);
+    ck_assert_ptr_nonnull(jstr(r.json, "secret"));
+    secret = strdup(jstr(r.json, "secret"));
+    resp_free(&r);
+    return secret;
+}
+
+void protect_env(struct srv *s, const char *project, const char *env)
+{
+    char path[400];
+
+    snprintf(path, sizeof(path),
+             "/api/admin/projects/%s/environments/%s/change-requests/config",
+             project, env);
+    ck_assert_int_eq(req_j(s, "PUT", path, ADMIN, NULL, "{s:b, s:i}",
+                           "changeRequestsEnabled", 1, "requiredApprovals", 1),
+                     204);
+}
+
+long long events_count(struct srv *s, const char *type, const char *feature)
+{
+    struct resp r;
+    char path[400];
+    long long n;
+
+    if (feature)
+        snprintf(path, sizeof(path), "/api/admin/events?type=%s&feature=%s",
+                 type, feature);
+    else
+        snprintf(path, sizeof(path), "/api/admin/events?type=%s", type);
+    ck_assert_int_eq(req(s, "GET", path, ADMIN, NULL, &r), 200);
+    n = jint(r.json, "totalEvents");
+    resp_free(&r);
+    return n;
+}

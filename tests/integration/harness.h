@@ -76,4 +76,20 @@ json_t *jget(json_t *root, const char *path);
 /* Count of lines in the server's log containing needle. */
 int srv_log_count(struct srv *s, const char *needle);
 
+/*
+ * Create a user with rootRole role ("Admin", "Editor", "Viewer") through
+ * the admin API and issue it a personal token; returns the token's
+ * secret, which the caller frees. Asserts every step succeeds.
+ */
+char *user_token(struct srv *s, const char *username, const char *role);
+
+/* Protect env of project with change requests (one approval). */
+void protect_env(struct srv *s, const char *project, const char *env);
+
+/*
+ * Number of audit events of type (and about feature, unless NULL), as the
+ * events API counts them.
+ */
+long long events_count(struct srv *s, const char *type, const char *feature);
+
 #endif
