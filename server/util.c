@@ -33,13 +33,17 @@ int64_t vx_time_mono_ms(void)
 
 void vx_time_iso(int64_t ms, char *buf, size_t len)
 {
-    time_t secs = (time_t)(ms / 1000);
+    /* Round down, so that times before 1970 keep a positive fraction. */
+    int64_t frac = ms % 1000;
+    time_t secs = (time_t)(ms / 1000 - (frac < 0));
     struct tm tm;
 
+    if (frac < 0)
+        frac += 1000;
     gmtime_r(&secs, &tm);
     snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (int)(ms % 1000));
+             (int)frac);
 }
 
 /* Read exactly n digits at *p into *out and advance; -1 if not digits. */

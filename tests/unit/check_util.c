@@ -22,6 +22,22 @@ START_TEST(iso_time_round_trips)
 }
 END_TEST
 
+START_TEST(iso_time_before_1970_keeps_its_milliseconds)
+{
+    char buf[32];
+    int64_t ms = 0;
+
+    vx_time_iso(-100, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "1969-12-31T23:59:59.900Z");
+    ck_assert_int_eq(vx_time_parse("1949-02-28T23:59:59.9-05:30", &ms), VX_OK);
+    vx_time_iso(ms, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "1949-03-01T05:29:59.900Z");
+    ck_assert_int_eq(vx_time_parse(buf, &ms), VX_OK);
+    vx_time_iso(ms, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "1949-03-01T05:29:59.900Z");
+}
+END_TEST
+
 START_TEST(time_parse_accepts_dates_and_offsets)
 {
     int64_t a = 0, b = 0;
@@ -144,6 +160,7 @@ int main(void)
     int failed;
 
     tcase_add_test(tc, iso_time_round_trips);
+    tcase_add_test(tc, iso_time_before_1970_keeps_its_milliseconds);
     tcase_add_test(tc, time_parse_accepts_dates_and_offsets);
     tcase_add_test(tc, time_parse_rejects_garbage);
     tcase_add_test(tc, names_must_be_url_safe_and_bounded);
