@@ -30,7 +30,7 @@ HARNESS  := $(B)/obj/tests/integration/harness.o
 COMPAT_NPM := tests/compat/node_modules/.vexil-installed
 
 .PHONY: all deps run test unit integration compat asan lint fuzz bench \
-        clean
+        clean fuzz-targets fuzz-run
 
 all: $(B)/vexil
 
@@ -104,12 +104,41 @@ lint:
 	    --suppress=missingIncludeSystem --include=/usr/include/jansson.h \
 	    server
 
+# libFuzzer targets of tests/fuzz, built with clang into build-fuzz/.
+# fuzz-run runs each for FUZZ_TIME seconds from its seeds in
+# tests/fuzz/corpus/<x>/; new inputs go to build-fuzz/corpus/<x>/.
+FUZZ_TIME ?= 20
+FUZZ     := $(patsubst tests/fuzz/%.c,$(B)/%, \
+                $(wildcard tests/fuzz/fuzz_*.c))
+
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined \
+            -fno-sanitize-recover=all
+
+fuzz:
+	$(MAKE) B=build-fuzz CC=clang CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='$(FUZZ_SAN)' fuzz-targets
+
+fuzz-targets: $(FUZZ)
+
+$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/libvexil.a
+	@echo "  LD  $@"
+	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+fuzz-run: fuzz
+	@for t in build-fuzz/fuzz_*; do \
+	    x=$${t#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus/$$x; \
+	    echo "  FUZZ $$x ($(FUZZ_TIME) s)"; \
+	    $$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	        -artifact_prefix=build-fuzz/$$x- \
+	        build-fuzz/corpus/$$x tests/fuzz/corpus/$$x || exit 1; \
+	done
+
 bench: $(B)/vexil
 	@sh scripts/deps.sh --bench
 	sh bench/run.sh $(abspath $(B)/vexil)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 .SECONDARY:
 
