@@ -61,6 +61,15 @@ static int take_digits(const char **p, int n, int *out)
     return 0;
 }
 
+/* Days in month mo (1-12) of year y, leap years included. */
+static int days_in_month(int y, int mo)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    return days[mo - 1] + (mo == 2 && leap);
+}
+
 int vx_time_parse(const char *s, int64_t *ms)
 {
     struct tm tm = {0};
@@ -90,11 +99,13 @@ int vx_time_parse(const char *s, int64_t *ms)
             if (take_digits(&p, 2, &oh) || (*p == ':' && !*++p) ||
                 take_digits(&p, 2, &om))
                 return VX_EINVAL;
+            if (oh > 23 || om > 59)
+                return VX_EINVAL;
             off = sign * (oh * 60 + om);
         }
     }
-    if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60)
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+        h > 23 || mi > 59 || sec > 60)
         return VX_EINVAL;
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;

@@ -59,6 +59,10 @@ START_TEST(time_parse_rejects_garbage)
     ck_assert_int_eq(vx_time_parse("", &t), VX_EINVAL);
     ck_assert_int_eq(vx_time_parse("yesterday", &t), VX_EINVAL);
     ck_assert_int_eq(vx_time_parse("2025-13-01", &t), VX_EINVAL);
+    ck_assert_int_eq(vx_time_parse("2026-02-31", &t), VX_EINVAL);
+    ck_assert_int_eq(vx_time_parse("2025-02-29", &t), VX_EINVAL);
+    ck_assert_int_eq(vx_time_parse("2024-02-29", &t), VX_OK);
+    ck_assert_int_eq(vx_time_parse("2025-12-03T10:00:00+99:99", &t), VX_EINVAL);
     ck_assert_int_eq(vx_time_parse("2025-12-03T25:00:00Z", &t), VX_EINVAL);
     ck_assert_int_eq(vx_time_parse("2025-12-03Tjunk", &t), VX_EINVAL);
     ck_assert_int_eq(vx_time_parse("2025-12-03T10:00:00Zextra", &t), VX_EINVAL);
