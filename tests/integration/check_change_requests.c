@@ -21,43 +21,13 @@
 static struct srv s;
 static char *alice, *bob, *carol, *viewer; /* tokens */
 
-/* Create a user with username and role; returns its id. */
-static long long make_user(const char *username, const char *role)
-{
-    struct resp r;
-    long long id;
-
-    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/user-admin", ADMIN, &r,
-                           "{s:s, s:s}", "username", username, "rootRole",
-                           role),
-                     201);
-    id = jint(r.json, "id");
-    resp_free(&r);
-    return id;
-}
-
-/* Issue a personal token for user id; caller frees. */
-static char *user_token(long long id)
-{
-    struct resp r;
-    char path[128];
-    char *secret;
-
-    snprintf(path, sizeof(path), "/api/admin/user-admin/%lld/tokens", id);
-    ck_assert_int_eq(
-        req_j(&s, "POST", path, ADMIN, &r, "{s:s}", "description", "t"), 201);
-    secret = strdup(jstr(r.json, "secret"));
-    resp_free(&r);
-    return secret;
-}
-
 /* Make the users of every test: alice, bob, carol (Editors), vic. */
 static void make_users(void)
 {
-    alice = user_token(make_user("alice", "Editor"));
-    bob = user_token(make_user("bob", "Editor"));
-    carol = user_token(make_user("carol", "Editor"));
-    viewer = user_token(make_user("vic", "Viewer"));
+    alice = user_token(&s, "alice", "Editor");
+    bob = user_token(&s, "bob", "Editor");
+    carol = user_token(&s, "carol", "Editor");
+    viewer = user_token(&s, "vic", "Viewer");
 }
 
 static void setup(void)

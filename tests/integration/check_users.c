@@ -39,7 +39,7 @@ static long long make_user(const char *username, const char *role)
 }
 
 /* Issue a personal token for user id as the admin; caller frees. */
-static char *user_token(long long id)
+static char *token_for(long long id)
 {
     struct resp r;
     char path[128];
@@ -226,7 +226,7 @@ END_TEST
 START_TEST(whoami_answers_for_personal_tokens)
 {
     long long id = make_user("vera", "Viewer");
-    char *tok = user_token(id);
+    char *tok = token_for(id);
     struct resp r;
 
     ck_assert_int_eq(req(&s, "GET", "/api/admin/user", tok, NULL, &r), 200);
@@ -242,8 +242,8 @@ END_TEST
 
 START_TEST(role_matrix)
 {
-    char *ed = user_token(make_user("eddie", "Editor"));
-    char *vi = user_token(make_user("vic", "Viewer"));
+    char *ed = token_for(make_user("eddie", "Editor"));
+    char *vi = token_for(make_user("vic", "Viewer"));
     struct resp r;
 
     /* Viewer reads, and is refused every write with the role named. */
@@ -310,7 +310,7 @@ END_TEST
 START_TEST(deleted_user_token_is_401_at_once)
 {
     long long id = make_user("gone", "Admin");
-    char *tok = user_token(id);
+    char *tok = token_for(id);
     char path[64];
 
     ck_assert_int_eq(get("/api/admin/user-admin", tok), 200);
@@ -328,7 +328,7 @@ END_TEST
 START_TEST(role_change_applies_at_once)
 {
     long long id = make_user("dora", "Admin");
-    char *tok = user_token(id);
+    char *tok = token_for(id);
     char path[64];
     struct resp r;
 
@@ -352,8 +352,8 @@ END_TEST
 
 START_TEST(personal_tokens_are_private)
 {
-    char *a = user_token(make_user("anna", "Viewer"));
-    char *b = user_token(make_user("ben", "Admin"));
+    char *a = token_for(make_user("anna", "Viewer"));
+    char *b = token_for(make_user("ben", "Admin"));
     struct resp r;
     char path[64], *secret;
     long long tid;
@@ -424,7 +424,7 @@ END_TEST
 START_TEST(secrets_never_shown_again)
 {
     long long id = make_user("sam", "Editor");
-    char *tok = user_token(id);
+    char *tok = token_for(id);
     struct resp r;
     char *client;
 
