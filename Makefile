@@ -29,7 +29,7 @@ HARNESS  := $(B)/obj/tests/integration/harness.o
 # check_spec runs), installed once per change of package.json.
 COMPAT_NPM := tests/compat/node_modules/.vexil-installed
 
-.PHONY: all deps run test unit integration compat asan lint fuzz bench \
+.PHONY: all deps run test unit integration compat asan tsan lint fuzz bench \
         clean fuzz-targets fuzz-run
 
 all: $(B)/vexil
@@ -96,6 +96,10 @@ asan:
 	$(MAKE) B=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test
 
+tsan:
+	$(MAKE) B=build-tsan CFLAGS='-O1 -g' SAN='-fsanitize=thread' \
+	    unit integration
+
 lint:
 	@sh scripts/deps.sh --lint
 	clang-format --dry-run --Werror $$(find server tests -name '*.[ch]')
@@ -138,7 +142,7 @@ bench: $(B)/vexil
 	sh bench/run.sh $(abspath $(B)/vexil)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 .SECONDARY:
 
