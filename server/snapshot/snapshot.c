@@ -86,7 +86,7 @@ struct vx_snapshots {
     size_t n;
 };
 
-/* The query key characters that cannot occur in names or tags. */
+/* Separates the fields of a query key; see canon_key(). */
 #define KEY_SEP "\x1f"
 
 /* Serialise v compactly into a chunk. */
@@ -428,24 +428,35 @@ static bool canon_is_full(const struct canon *c)
     return c->all_projects && !c->prefix && c->n_tags == 0;
 }
 
-/* The cache key of c in snap: every field, separated. */
+/*
+ * Append s to a key with its length in front, so that no string, even
+ * one holding the separator, can pass for a different list of fields.
+ */
+static void key_add(struct vx_buf *key, const char *s)
+{
+    vx_buf_addf(key, KEY_SEP "%zu:", strlen(s));
+    vx_buf_adds(key, s);
+}
+
+/*
+ * The cache key of c in snap: every field, each string with its length,
+ * so that two different queries never share a key (and so an answer or
+ * an ETag). Projects, prefix and tags come from the query string and may
+ * hold any byte.
+ */
 static void canon_key(const struct canon *c, const char *environment,
                       struct vx_buf *key)
 {
-    vx_buf_adds(key, environment);
+    key_add(key, environment);
     vx_buf_adds(key, c->inline_segments ? KEY_SEP "i" : KEY_SEP "s");
     vx_buf_adds(key, c->all_projects ? KEY_SEP "*" : KEY_SEP "p");
-    for (size_t i = 0; i < c->n_projects; i++) {
-        vx_buf_adds(key, KEY_SEP);
-        vx_buf_adds(key, c->projects[i]);
-    }
-    vx_buf_adds(key, KEY_SEP "n" KEY_SEP);
-    vx_buf_adds(key, c->prefix ? c->prefix : "");
+    for (size_t i = 0; i < c->n_projects; i++)
+        key_add(key, c->projects[i]);
+    vx_buf_adds(key, KEY_SEP "n");
+    key_add(key, c->prefix ? c->prefix : "");
     vx_buf_adds(key, KEY_SEP "t");
-    for (size_t i = 0; i < c->n_tags; i++) {
-        vx_buf_adds(key, KEY_SEP);
-        vx_buf_adds(key, c->tags[i]);
-    }
+    for (size_t i = 0; i < c->n_tags; i++)
+        key_add(key, c->tags[i]);
 }
 
 /* The `query` member of the answer to c, as Unleash reports it. */

@@ -403,6 +403,49 @@ START_TEST(filtered_answers_are_cached_and_stable)
 }
 END_TEST
 
+/*
+ * Query strings may hold the key separator: a project or tag holding it
+ * must not share a cached answer (or an ETag) with the list of names it
+ * spells, or one client could plant an empty answer for another's query.
+ */
+START_TEST(separator_in_a_query_is_not_a_field_boundary)
+{
+    json_t *two = json_pack("[ss]", "default", "web");
+    json_t *one = json_pack("[s]", "default\x1fweb");
+    json_t *tags = json_pack("[ss]", "simple:blue", "team:red");
+    json_t *tag = json_pack("[s]", "simple:blue\x1fteam:red");
+    struct vx_client_query q;
+    char e1[48], e2[48];
+    json_t *r;
+
+    /* Planted first, then asked for by the honest query. */
+    q = (struct vx_client_query){.projects = one};
+    r = answer_json("development", &q, e1);
+    ck_assert_str_eq(names(r), "");
+    json_decref(r);
+    q = (struct vx_client_query){.projects = two};
+    r = answer_json("development", &q, e2);
+    ck_assert_str_eq(names(r), "alpha,beta,child,web-one");
+    ck_assert_str_ne(e1, e2);
+    json_decref(r);
+
+    q = (struct vx_client_query){.tags = tag};
+    r = answer_json("development", &q, e1);
+    ck_assert_str_eq(names(r), "");
+    json_decref(r);
+    q = (struct vx_client_query){.tags = tags};
+    r = answer_json("development", &q, e2);
+    ck_assert_str_eq(names(r), "beta,web-one");
+    ck_assert_str_ne(e1, e2);
+    json_decref(r);
+
+    json_decref(two);
+    json_decref(one);
+    json_decref(tags);
+    json_decref(tag);
+}
+END_TEST
+
 START_TEST(gzip_round_trip)
 {
     struct vx_client_query q = {0};
@@ -632,6 +675,7 @@ static Suite *suite(void)
     tcase_add_test(tc, meta_and_etag_agree);
     tcase_add_test(tc, filters_narrow_the_answer);
     tcase_add_test(tc, filtered_answers_are_cached_and_stable);
+    tcase_add_test(tc, separator_in_a_query_is_not_a_field_boundary);
     tcase_add_test(tc, gzip_round_trip);
     tcase_add_test(tc, etag_changes_iff_content_changes);
     tcase_add_test(tc, revision_grows_with_each_change);
