@@ -108,6 +108,17 @@ static int authorise(struct vx_req *req, struct vx_reply *rep,
     return 1;
 }
 
+/*
+ * True when a route of method route_method serves a request of method:
+ * its own, and HEAD for GET routes, as HTTP asks (libmicrohttpd sends
+ * the headers of the GET answer and leaves its body out).
+ */
+static int method_serves(const char *route_method, const char *method)
+{
+    return !strcmp(route_method, method) ||
+           (!strcmp(method, "HEAD") && !strcmp(route_method, "GET"));
+}
+
 /* Build the Allow header value of every route matching path. */
 static void allowed_methods(const char *path, char *buf, size_t len)
 {
@@ -128,7 +139,7 @@ void vx_route(struct vx_req *req, struct vx_reply *rep)
 
     for (int t = 0; vx_route_tables[t]; t++) {
         for (const struct vx_route *r = vx_route_tables[t]; r->method; r++) {
-            if (strcmp(r->method, req->method) ||
+            if (!method_serves(r->method, req->method) ||
                 !match(r->pattern, req->path, NULL))
                 continue;
             match(r->pattern, req->path, req);

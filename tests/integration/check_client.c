@@ -456,6 +456,26 @@ START_TEST(unauthorised_and_forbidden_bodies_match_unleash)
 }
 END_TEST
 
+/* HEAD is GET without the body: same status and headers, as Unleash. */
+START_TEST(head_answers_like_get_without_a_body)
+{
+    char etag[128], length[32];
+    struct resp r;
+
+    ck_assert_int_eq(get(CF, DEV_ALL, NULL, &r), 200);
+    snprintf(etag, sizeof(etag), "%s", resp_header(&r, "ETag"));
+    snprintf(length, sizeof(length), "%zu", strlen(r.body));
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "HEAD", CF, DEV_ALL, NULL, &r), 200);
+    ck_assert_str_eq(resp_header(&r, "ETag"), etag);
+    ck_assert_str_eq(resp_header(&r, "Content-Length"), length);
+    ck_assert_str_eq(r.body, "");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "HEAD", CF, NULL, NULL, NULL), 401);
+    ck_assert_int_eq(req(&s, "HEAD", "/health", NULL, NULL, NULL), 200);
+}
+END_TEST
+
 START_TEST(snapshots_survive_a_restart)
 {
     char etag[128];
@@ -509,6 +529,7 @@ static Suite *suite(void)
     tcase_add_test(tc, answer_has_the_reference_shape);
     tcase_add_test(tc, archived_flags_are_absent_and_dependencies_present);
     tcase_add_test(tc, environment_of_the_token_decides_enabled);
+    tcase_add_test(tc, head_answers_like_get_without_a_body);
     tcase_add_test(tc, etag_gives_304_until_a_write);
     tcase_add_test(tc, write_elsewhere_keeps_the_etag);
     tcase_add_test(tc, gzip_round_trip);
