@@ -441,21 +441,49 @@ static const char *log_path(const char *path)
     return "/api/admin/api-tokens/(secret)";
 }
 
+/*
+ * Copy in to out (size len) fit for a quoted logfmt value: quote and
+ * backslash escaped, control bytes as \xNN. The path arrives with its
+ * %XX escapes decoded, so it may hold a newline or a quote, and a
+ * client must not be able to write lines of its own into the log.
+ */
+static void log_escape(const char *in, char *out, size_t len)
+{
+    size_t n = 0;
+
+    for (; *in && n + 5 < len; in++) {
+        unsigned char c = (unsigned char)*in;
+
+        if (c == '"' || c == '\\') {
+            out[n++] = '\\';
+            out[n++] = (char)c;
+        } else if (c < 0x20 || c == 0x7f) {
+            n += (size_t)snprintf(out + n, len - n, "\\x%02x", c);
+        } else {
+            out[n++] = (char)c;
+        }
+    }
+    out[n] = '\0';
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     struct vx_http *http = cls;
     struct request_state *rs = *req_cls;
     struct vx_req *req;
+    char method[32], path[1024];
 
     (void)conn;
     if (!rs)
         return;
     req = &rs->req;
+    log_escape(req->method, method, sizeof(method));
+    log_escape(log_path(req->path), path, sizeof(path));
     vx_log_info("request",
                 "req=%s method=%s path=\"%s\" status=%d bytes=%zu ms=%lld%s",
-                req->id, req->method, log_path(req->path), rs->status,
-                rs->bytes, (long long)(vx_time_mono_ms() - req->start_ms),
+                req->id, method, path, rs->status, rs->bytes,
+                (long long)(vx_time_mono_ms() - req->start_ms),
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     for (int i = 0; i < req->nparams; i++)
         free(req->param_values[i]);

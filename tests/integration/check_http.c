@@ -166,6 +166,31 @@ START_TEST(every_request_is_logged_without_secrets)
 }
 END_TEST
 
+/* A path decodes %0A and %22: they must not forge lines in the log. */
+START_TEST(a_path_cannot_write_its_own_log_lines)
+{
+    char path[300], line[4096];
+    int forged = 0;
+    FILE *f;
+
+    ck_assert_int_eq(req(&s, "GET",
+                         "/x%0Aforged=1%20level=error%20msg=%22boom%22", NULL,
+                         NULL, NULL),
+                     404);
+    srv_stop(&s);
+    snprintf(path, sizeof(path), "%s/log", s.dir);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof(line), f))
+        forged += !strncmp(line, "forged", 6);
+    fclose(f);
+    ck_assert_int_eq(forged, 0);
+    ck_assert_int_eq(srv_log_count(&s, "path=\"/x\\x0aforged=1 level=error "
+                                       "msg=\\\"boom\\\"\""),
+                     1);
+}
+END_TEST
+
 START_TEST(sigterm_stops_cleanly)
 {
     ck_assert_int_eq(srv_stop(&s), 0);
@@ -228,6 +253,7 @@ static Suite *suite(void)
     tcase_add_test(tc, body_over_limit_is_413_and_changes_nothing);
     tcase_add_test(tc, malformed_json_is_400_naming_the_problem);
     tcase_add_test(tc, every_request_is_logged_without_secrets);
+    tcase_add_test(tc, a_path_cannot_write_its_own_log_lines);
     tcase_add_test(tc, sigterm_stops_cleanly);
     tcase_add_test(tc, accepted_write_survives_kill_9);
     tcase_add_test(tc, first_start_prints_an_admin_token_once);
