@@ -555,6 +555,15 @@ struct vx_http *vx_http_start(struct vx_app *app, int *port_out)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+    /*
+     * NEEDSWORK: connections are capped only by libmicrohttpd's default
+     * (FD_SETSIZE - 4 in all) and headers by its 32 KiB per-connection
+     * memory (431 beyond). The timeout is for inactivity, so one client
+     * trickling bytes on a thousand connections still fills the daemon;
+     * a per-address limit (MHD_OPTION_PER_IP_CONNECTION_LIMIT) would stop
+     * it, but behind a proxy every SDK shares one address, so it needs a
+     * setting, off by default, rather than a fixed value here.
+     */
     if (!http->daemon) {
         vx_log_error("cannot listen", "host=%s port=%d", app->cfg->host,
                      app->cfg->port);
@@ -569,10 +578,16 @@ struct vx_http *vx_http_start(struct vx_app *app, int *port_out)
 void vx_http_stop(struct vx_http *http, int drain_seconds)
 {
     int64_t deadline = vx_time_mono_ms() + (int64_t)drain_seconds * 1000;
+    MHD_socket listen_fd;
 
     if (!http)
         return;
-    MHD_quiesce_daemon(http->daemon);
+    /* The listening socket is ours once quiesced: close it, so that new
+     * connections are refused at once rather than left in the backlog
+     * until the process exits. */
+    listen_fd = MHD_quiesce_daemon(http->daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
     while (atomic_load(&http->in_flight) > 0 && vx_time_mono_ms() < deadline)
         usleep(10000);
     MHD_stop_daemon(http->daemon);

@@ -3,9 +3,15 @@
  * methods, tokens, content types, body limits, the error shape, and the
  * lifecycle of the process (graceful stop, restart, kill -9).
  */
+#include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -198,6 +204,53 @@ START_TEST(sigterm_stops_cleanly)
 }
 END_TEST
 
+/* A TCP connection to port on 127.0.0.1; -errno when refused. */
+static int connect_to(int port)
+{
+    struct sockaddr_in a = {0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    ck_assert_int_ge(fd, 0);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+        int e = errno;
+
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+/* While draining, new connections are refused, not left waiting. */
+START_TEST(draining_refuses_new_connections)
+{
+    static const char head[] = "POST /api/admin/projects HTTP/1.1\r\n"
+                               "Host: x\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 100\r\n\r\n{";
+    const char *env[] = {"VEXIL_DRAIN_SECONDS=5", NULL};
+    struct srv b;
+    int slow, late;
+
+    srv_start(&b, env);
+    /* A request whose body never ends keeps the drain waiting. */
+    slow = connect_to(b.port);
+    ck_assert_int_ge(slow, 0);
+    ck_assert_int_eq(write(slow, head, sizeof(head) - 1),
+                     (ssize_t)(sizeof(head) - 1));
+    usleep(200000);
+    kill(b.pid, SIGTERM);
+    usleep(300000);
+    late = connect_to(b.port);
+    if (late >= 0)
+        close(late);
+    ck_assert_int_eq(late, -ECONNREFUSED);
+    close(slow);
+    srv_cleanup(&b);
+}
+END_TEST
+
 START_TEST(accepted_write_survives_kill_9)
 {
     ck_assert_int_eq(req(&s, "POST", "/api/admin/projects", ADMIN,
@@ -255,6 +308,7 @@ static Suite *suite(void)
     tcase_add_test(tc, every_request_is_logged_without_secrets);
     tcase_add_test(tc, a_path_cannot_write_its_own_log_lines);
     tcase_add_test(tc, sigterm_stops_cleanly);
+    tcase_add_test(tc, draining_refuses_new_connections);
     tcase_add_test(tc, accepted_write_survives_kill_9);
     tcase_add_test(tc, first_start_prints_an_admin_token_once);
     suite_add_tcase(su, tc);
