@@ -6,10 +6,14 @@
  */
 #include "handlers/handlers.h"
 
+#include <stdlib.h>
+
 #include "app.h"
 #include "handlers/common.h"
 #include "validate.h"
 #include "ops/transfer.h"
+#include "store/context.h"
+#include "util.h"
 
 /* Check the optional features list of an export body. */
 static int read_names(json_t *body, json_t **out, struct vx_err *err)
@@ -55,6 +59,45 @@ static void on_export(struct vx_req *req, struct vx_reply *rep)
     json_decref(body);
 }
 
+/*
+ * Refuse (403) an import by a principal below the Admin role that would
+ * create context fields: creating them directly needs that role.
+ */
+static int guard_context(struct vx_store *st, const struct vx_req *req,
+                         json_t *data, struct vx_err *err)
+{
+    struct vx_buf missing = {0};
+    json_t *f, *field = NULL;
+    size_t i;
+    int rc = VX_OK;
+
+    if (req->who.role >= VX_ROLE_ADMIN)
+        return VX_OK;
+    json_array_foreach (json_object_get(data, "contextFields"), i, f) {
+        const char *name = json_string_value(json_object_get(f, "name"));
+
+        if (!name)
+            continue; /* the import itself names the bad entry */
+        rc = vx_store_context_get(st, name, &field, err);
+        json_decref(field);
+        field = NULL;
+        if (rc == VX_ENOTFOUND) {
+            vx_buf_addf(&missing, "%s\"%s\"", missing.buf ? ", " : "", name);
+            rc = VX_OK;
+        }
+        if (rc)
+            break;
+    }
+    if (rc == VX_OK && missing.buf)
+        rc = vx_err_set(err, VX_EFORBIDDEN, NULL,
+                        "the document creates the context fields %s, "
+                        "which needs the Admin role; ask an admin to "
+                        "create them first",
+                        missing.buf);
+    free(missing.buf);
+    return rc;
+}
+
 static void on_import(struct vx_req *req, struct vx_reply *rep)
 {
     struct vx_store *st = req->app->store;
@@ -76,6 +119,11 @@ static void on_import(struct vx_req *req, struct vx_reply *rep)
     if (rc)
         goto out;
     rc = vx_guard_env(st, project, env, &err);
+    /* Dependencies reach every environment, protected ones included. */
+    if (rc == VX_OK && json_array_size(json_object_get(data, "dependencies")))
+        rc = vx_guard_project(st, project, &err);
+    if (rc == VX_OK)
+        rc = guard_context(st, req, data, &err);
     if (rc == VX_OK)
         rc = vx_op_import(st, &who, project, env, data, &err);
     rc = vx_store_finish(st, rc, &err);

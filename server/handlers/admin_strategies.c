@@ -268,34 +268,14 @@ static void on_variants_patch(struct vx_req *req, struct vx_reply *rep)
 /* ---- dependencies ---- */
 
 /*
- * Refuse a dependency change when any environment of project is
- * protected by change requests: a parent decides whether its child is
- * on in every environment, so the change reaches the protected ones too.
+ * Add a dependency (body given) or remove one or all (body NULL). Any
+ * protected environment of the project refuses it: a parent decides
+ * whether its child is on in every environment.
  *
  * NEEDSWORK: this also refuses children that are off in every protected
  * environment, where the change would be harmless; a finer rule needs
  * the child's state per environment.
  */
-static int guard_all_envs(struct vx_store *st, const char *project,
-                          struct vx_err *err)
-{
-    json_t *p = NULL, *envs, *e;
-    size_t i;
-    int rc = vx_store_project_get(st, project, &p, err);
-
-    envs = json_object_get(p, "environments");
-    json_array_foreach (envs, i, e) {
-        if (rc)
-            break;
-        rc = vx_guard_env(st, project,
-                          json_string_value(json_object_get(e, "environment")),
-                          err);
-    }
-    json_decref(p);
-    return rc;
-}
-
-/* Add a dependency (body given) or remove one or all (body NULL). */
 static void dep_write(struct vx_req *req, struct vx_reply *rep, json_t *body)
 {
     struct vx_store *st = req->app->store;
@@ -306,7 +286,7 @@ static void dep_write(struct vx_req *req, struct vx_reply *rep, json_t *body)
 
     if (rc)
         goto out;
-    rc = guard_all_envs(st, w.project, &err);
+    rc = vx_guard_project(st, w.project, &err);
     if (rc == VX_OK)
         rc = body ? vx_op_dependency_add(st, &who, w.project, w.feature, body,
                                          &err)

@@ -28,6 +28,24 @@ int vx_guard_env(struct vx_store *st, const char *project,
                       environment, project, project, environment);
 }
 
+int vx_guard_project(struct vx_store *st, const char *project,
+                     struct vx_err *err)
+{
+    json_t *p = NULL, *e;
+    size_t i;
+    int rc = vx_store_project_get(st, project, &p, err);
+
+    json_array_foreach (json_object_get(p, "environments"), i, e) {
+        if (rc)
+            break;
+        rc = vx_guard_env(st, project,
+                          json_string_value(json_object_get(e, "environment")),
+                          err);
+    }
+    json_decref(p);
+    return rc;
+}
+
 void vx_reply_result(struct vx_reply *rep, int rc, const struct vx_err *err,
                      int status, json_t *body)
 {

@@ -24,6 +24,14 @@ int vx_guard_env(struct vx_store *st, const char *project,
                  const char *environment, struct vx_err *err);
 
 /*
+ * vx_guard_env() for every environment of project: for changes that
+ * reach all of them at once, such as a flag's dependencies. VX_ENOTFOUND
+ * for an unknown project. Call inside a store bracket.
+ */
+int vx_guard_project(struct vx_store *st, const char *project,
+                     struct vx_err *err);
+
+/*
  * Reply with err when rc is non-zero, else with status and body (stolen;
  * may be NULL for an empty body). body is released on error too.
  */

@@ -159,7 +159,7 @@ START_TEST(round_trip_between_servers)
     json_t *d = doc(), *first, *second;
     struct resp r;
 
-    ck_assert_int_eq(import(&s, editor, "default", "development", d, &r), 200);
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r), 200);
     resp_free(&r);
     first = export3(&s, "development");
 
@@ -358,8 +358,43 @@ START_TEST(protected_environment)
     ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "change-requests"));
     resp_free(&r);
     ck_assert_int_eq(get_status(&s, P "/features/odd"), 404);
-    /* Other environments import as usual. */
+    /*
+     * Dependencies reach every environment, so a document with them is
+     * refused in any environment of the project, and changes nothing.
+     */
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, &r), 403);
+    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "production"));
+    resp_free(&r);
+    ck_assert_int_eq(get_status(&s, P "/features/odd"), 404);
+    ck_assert_int_eq(get_status(&s, P "/features/child"), 404);
+    /* Without them, other environments import as usual. */
+    json_object_del(d, "dependencies");
     ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL), 200);
+    ck_assert_int_eq(get_status(&s, P "/features/odd"), 200);
+    json_decref(d);
+}
+END_TEST
+
+START_TEST(protected_dependencies_of_existing_flags)
+{
+    json_t *d =
+        json_pack("{s:[{s:s}, {s:s}], s:[{s:s, s:[{s:s}]}]}", "features",
+                  "name", "parent", "name", "child", "dependencies", "feature",
+                  "child", "dependencies", "feature", "parent");
+    struct resp r;
+
+    json_object_del(d, "dependencies");
+    ck_assert_int_eq(import(&s, ADMIN, "default", "development", d, NULL), 200);
+    json_decref(d);
+    d = json_pack("{s:[{s:s}, {s:s}], s:[{s:s, s:[{s:s}]}]}", "features",
+                  "name", "parent", "name", "child", "dependencies", "feature",
+                  "child", "dependencies", "feature", "parent");
+    protect_env(&s, "default", "production");
+    ck_assert_int_eq(import(&s, editor, "default", "development", d, &r), 403);
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", P "/features/child", ADMIN, NULL, &r), 200);
+    ck_assert_int_eq(json_array_size(jget(r.json, "dependencies")), 0);
+    resp_free(&r);
     json_decref(d);
 }
 END_TEST
@@ -373,6 +408,15 @@ START_TEST(roles)
     resp_free(&r);
     ck_assert_int_eq(get_status(&s, P "/features/odd"), 404);
     ck_assert_int_eq(import(&s, NULL, "default", "development", d, NULL), 401);
+    /* Creating context fields needs the Admin role, by import too. */
+    ck_assert_int_eq(import(&s, editor, "default", "development", d, &r), 403);
+    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "\"region\""));
+    resp_free(&r);
+    ck_assert_int_eq(get_status(&s, P "/features/odd"), 404);
+    ck_assert_int_eq(get_status(&s, "/api/admin/context/region"), 404);
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/context", ADMIN, NULL,
+                           "{s:s}", "name", "region"),
+                     201);
     ck_assert_int_eq(import(&s, editor, "default", "development", d, NULL),
                      200);
     /* Viewers may export. */
@@ -466,6 +510,10 @@ START_TEST(import_is_audited)
     json_t *d = doc();
     struct resp r;
 
+    /* An Editor imports; the context field it uses exists. */
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/context", ADMIN, NULL,
+                           "{s:s}", "name", "region"),
+                     201);
     ck_assert_int_eq(import(&s, editor, "default", "development", d, NULL),
                      200);
     ck_assert_int_eq(
@@ -546,6 +594,7 @@ static Suite *suite(void)
     tcase_add_test(tc, unknown_strategies_named);
     tcase_add_test(tc, flag_of_other_project);
     tcase_add_test(tc, protected_environment);
+    tcase_add_test(tc, protected_dependencies_of_existing_flags);
     tcase_add_test(tc, roles);
     tcase_add_test(tc, request_checks);
     tcase_add_test(tc, export_by_tag);
