@@ -119,6 +119,7 @@ FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined \
             -fno-sanitize-recover=all
 
 fuzz:
+	@sh scripts/deps.sh --fuzz
 	$(MAKE) B=build-fuzz CC=clang CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='$(FUZZ_SAN)' fuzz-targets
 

@@ -11,6 +11,7 @@ if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null; then
 fi
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs wrk"
 [ "${1:-}" = "--lint" ] && pkgs="$pkgs clang-format cppcheck"
+[ "${1:-}" = "--fuzz" ] && pkgs="$pkgs clang libclang-rt-14-dev"
 
 missing=""
 for p in $pkgs; do

@@ -1,6 +1,6 @@
 /*
  * Usage metrics and the applications that report them: the tables of
- * db/migrations/0006_metrics.sql. The writers are called by the metrics
+ * db/migrations/0002_metrics.sql. The writers are called by the metrics
  * flush (server/metrics), inside one write transaction; they add to
  * what is there, never replace it. See store.h for the locking rules.
  * Objects returned are owned by the caller.
