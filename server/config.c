@@ -35,6 +35,10 @@ static const struct setting settings[] = {
     {"--body-limit", "VEXIL_BODY_LIMIT", SIZE, OFF(body_limit), 1024, 1L << 30},
     {"--drain-seconds", "VEXIL_DRAIN_SECONDS", INT, OFF(drain_seconds), 0,
      3600},
+    {"--max-connections", "VEXIL_MAX_CONNECTIONS", INT, OFF(max_connections), 1,
+     1000000},
+    {"--per-ip-connections", "VEXIL_PER_IP_CONNECTIONS", INT,
+     OFF(per_ip_connections), 0, 1000000},
     {"--frontend-origins", "VEXIL_FRONTEND_ORIGINS", STR, OFF(frontend_origins),
      0, 0},
     {"--port-file", NULL, STR, OFF(port_file), 0, 0},
@@ -62,6 +66,10 @@ const char vx_config_help[] =
     "(1048576)\n"
     "  --drain-seconds N    VEXIL_DRAIN_SECONDS  wait for requests in "
     "flight at shutdown (10)\n"
+    "  --max-connections N  VEXIL_MAX_CONNECTIONS  open connections at "
+    "most (1000)\n"
+    "  --per-ip-connections N VEXIL_PER_IP_CONNECTIONS  from one address "
+    "at most (0: no limit)\n"
     "  --frontend-origins L VEXIL_FRONTEND_ORIGINS  CORS origins for "
     "/api/frontend, comma-separated (*)\n"
     "  --port-file PATH     write the port listened on to PATH\n"
@@ -125,6 +133,7 @@ static void set_defaults(struct vx_config *cfg)
     cfg->threads = 4;
     cfg->body_limit = 1024 * 1024;
     cfg->drain_seconds = 10;
+    cfg->max_connections = 1000;
     cfg->metrics_flush_seconds = 5;
     cfg->frontend_origins = vx_strdup("*");
 }

@@ -22,6 +22,8 @@ struct vx_config {
     char *frontend_origins; /* VEXIL_FRONTEND_ORIGINS: "*" */
     char *port_file;        /* --port-file: write the bound port there */
     int drain_seconds;      /* VEXIL_DRAIN_SECONDS: 10 */
+    int max_connections;    /* VEXIL_MAX_CONNECTIONS: 1000 */
+    int per_ip_connections; /* VEXIL_PER_IP_CONNECTIONS: 0, no limit */
     int metrics_flush_seconds; /* VEXIL_METRICS_FLUSH_SECONDS: 5 */
     int protect_production;    /* VEXIL_PROTECT_PRODUCTION: 0 */
 };

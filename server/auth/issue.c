@@ -51,7 +51,15 @@ static int check_scope(struct vx_store *st, const struct vx_token_request *r,
 static int check_given(const struct vx_token_request *r, struct vx_err *err)
 {
     char *project = NULL, *env = NULL;
-    int rc = vx_token_secret_parse(r->type, r->secret, &project, &env, err);
+    int rc;
+
+    /* The secret is copied into a buffer of the caller's; a longer one
+     * would be cut, hashed short and never match again. */
+    if (strlen(r->secret) > VX_SECRET_MAX)
+        return vx_err_set(err, VX_EINVAL, NULL,
+                          "a token secret may be at most %d characters",
+                          VX_SECRET_MAX);
+    rc = vx_token_secret_parse(r->type, r->secret, &project, &env, err);
 
     if (rc == VX_OK && env && r->environment && strcmp(env, r->environment) &&
         strcmp(env, "*"))

@@ -14,6 +14,9 @@
 #include "auth/auth.h"
 #include "store/store.h"
 
+/* The longest secret a token may have; secret_out holds one more. */
+#define VX_SECRET_MAX 255
+
 struct vx_token_request {
     enum vx_token_type type;
     const char *name;        /* shown in lists; required */

@@ -554,16 +554,10 @@ struct vx_http *vx_http_start(struct vx_app *app, int *port_out)
         on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
-    /*
-     * NEEDSWORK: connections are capped only by libmicrohttpd's default
-     * (FD_SETSIZE - 4 in all) and headers by its 32 KiB per-connection
-     * memory (431 beyond). The timeout is for inactivity, so one client
-     * trickling bytes on a thousand connections still fills the daemon;
-     * a per-address limit (MHD_OPTION_PER_IP_CONNECTION_LIMIT) would stop
-     * it, but behind a proxy every SDK shares one address, so it needs a
-     * setting, off by default, rather than a fixed value here.
-     */
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)app->cfg->per_ip_connections, MHD_OPTION_END);
     if (!http->daemon) {
         vx_log_error("cannot listen", "host=%s port=%d", app->cfg->host,
                      app->cfg->port);

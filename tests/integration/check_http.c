@@ -251,6 +251,47 @@ START_TEST(draining_refuses_new_connections)
 }
 END_TEST
 
+/* With a per-address limit, one client cannot hold every connection. */
+START_TEST(per_address_connection_limit_holds)
+{
+    const char *env[] = {"VEXIL_PER_IP_CONNECTIONS=2", NULL};
+    struct srv b;
+    int idle[2];
+
+    srv_start(&b, env);
+    for (int i = 0; i < 2; i++) {
+        idle[i] = connect_to(b.port);
+        ck_assert_int_ge(idle[i], 0);
+    }
+    usleep(200000);
+    /* A third connection from the same address is closed unanswered. */
+    ck_assert_int_eq(req(&b, "GET", "/health", NULL, NULL, NULL), -1);
+    for (int i = 0; i < 2; i++)
+        close(idle[i]);
+    usleep(200000);
+    ck_assert_int_eq(req(&b, "GET", "/health", NULL, NULL, NULL), 200);
+    srv_cleanup(&b);
+}
+END_TEST
+
+/* A configured secret too long to keep whole is refused, not cut. */
+START_TEST(overlong_configured_secret_is_refused)
+{
+    static char var[400];
+    const char *env[] = {var, NULL};
+    struct srv b;
+    int n =
+        snprintf(var, sizeof(var), "VEXIL_INIT_CLIENT_TOKENS=*:development.");
+
+    memset(var + n, 'a', 300);
+    var[n + 300] = '\0';
+    memset(&b, 0, sizeof(b));
+    ck_assert_int_ne(srv_start_fails(&b, env), 0);
+    ck_assert_int_eq(srv_log_count(&b, "at most 255 characters"), 1);
+    srv_cleanup(&b);
+}
+END_TEST
+
 START_TEST(accepted_write_survives_kill_9)
 {
     ck_assert_int_eq(req(&s, "POST", "/api/admin/projects", ADMIN,
@@ -309,6 +350,8 @@ static Suite *suite(void)
     tcase_add_test(tc, a_path_cannot_write_its_own_log_lines);
     tcase_add_test(tc, sigterm_stops_cleanly);
     tcase_add_test(tc, draining_refuses_new_connections);
+    tcase_add_test(tc, per_address_connection_limit_holds);
+    tcase_add_test(tc, overlong_configured_secret_is_refused);
     tcase_add_test(tc, accepted_write_survives_kill_9);
     tcase_add_test(tc, first_start_prints_an_admin_token_once);
     suite_add_tcase(su, tc);

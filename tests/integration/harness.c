@@ -19,6 +19,16 @@
 
 #include <curl/curl.h>
 
+/* True once pid has exited; it stays unreaped for waitpid(). */
+static int exited(pid_t pid)
+{
+    siginfo_t info;
+
+    memset(&info, 0, sizeof(info));
+    return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid;
+}
+
 /* Read the port the server wrote, waiting up to 10 s for it. */
 static int wait_for_port(struct srv *s)
 {
@@ -36,15 +46,15 @@ static int wait_for_port(struct srv *s)
         }
         if (port > 0)
             return port;
-        if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
+        if (exited(s->pid))
             return -1;
         usleep(10000);
     }
     return -1;
 }
 
-/* Fork and exec the binary with the test settings. */
-static void spawn(struct srv *s, const char *const *env)
+/* Fork and exec the binary with the test settings; don't wait. */
+static void launch(struct srv *s, const char *const *env)
 {
     const char *bin = getenv("VEXIL_BIN");
     char db[300], portfile[300], log[300];
@@ -69,8 +79,14 @@ static void spawn(struct srv *s, const char *const *env)
               db, "--threads", "2", (char *)NULL);
         _exit(127);
     }
+}
+
+/* Launch and wait until the server listens. */
+static void spawn(struct srv *s, const char *const *env)
+{
+    launch(s, env);
     s->port = wait_for_port(s);
-    ck_assert_msg(s->port > 0, "server did not start; see %s", log);
+    ck_assert_msg(s->port > 0, "server did not start; see %s/log", s->dir);
 }
 
 void srv_start(struct srv *s, const char *const *env)
@@ -79,6 +95,20 @@ void srv_start(struct srv *s, const char *const *env)
     snprintf(s->dir, sizeof(s->dir), "/tmp/vexil-test-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(s->dir));
     spawn(s, env);
+}
+
+int srv_start_fails(struct srv *s, const char *const *env)
+{
+    int status = 0;
+
+    memset(s, 0, sizeof(*s));
+    snprintf(s->dir, sizeof(s->dir), "/tmp/vexil-test-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(s->dir));
+    launch(s, env);
+    ck_assert_int_lt(wait_for_port(s), 0);
+    waitpid(s->pid, &status, 0);
+    s->pid = 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 void srv_restart(struct srv *s, const char *const *env)

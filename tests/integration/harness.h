@@ -32,6 +32,12 @@ struct resp {
  */
 void srv_start(struct srv *s, const char *const *env);
 
+/*
+ * Start a server that is expected to refuse to start; returns its exit
+ * status once it has stopped (its log stays in s->dir/log).
+ */
+int srv_start_fails(struct srv *s, const char *const *env);
+
 /* Start again on the same folder (and database) after a stop. */
 void srv_restart(struct srv *s, const char *const *env);
 
