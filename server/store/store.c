@@ -251,7 +251,14 @@ int vx_store_event(struct vx_store *st, const struct vx_actor *who,
                       feature, environment, pre, data);
 }
 
-/* The filter of vx_store_events_list(), bound as ?1 to ?6. */
+/*
+ * The filter of vx_store_events_list(), bound as ?1 to ?6.
+ *
+ * NEEDSWORK: the "?n IS NULL OR" form keeps SQLite from using the
+ * events_feature and events_project indexes, so a flag's history (and
+ * its count) scans the whole audit log; fixed statements per filter
+ * shape would use them once the log grows large.
+ */
 #define EVENT_WHERE                                                            \
     " WHERE (?1 IS NULL OR project = ?1)"                                      \
     " AND (?2 IS NULL OR feature_name = ?2)"                                   \
