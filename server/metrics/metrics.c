@@ -12,10 +12,15 @@
  * took with the lock released, so reports never wait for the disk. If
  * the write fails, what was taken is merged back.
  *
- * NEEDSWORK: nothing caps the distinct applications, instances and flag
- * names one token may report, in memory between flushes or in the
- * tables for the 48 hours kept; a leaked client or frontend token can
- * grow both with invented names. A per-token limit would bound it.
+ * Between two flushes at most PENDING_MAX new keys (instances, flags of
+ * an application and hour, variant names) are taken in; reports past
+ * that still add to keys already held, and what is dropped is counted
+ * and logged at the next flush. That bounds the memory a leaked client
+ * or frontend token can fill with invented names.
+ *
+ * NEEDSWORK: the tables keep 48 hours of whatever each flush wrote, so
+ * invented names still add rows, at most PENDING_MAX a flush; a limit
+ * per token and hour would bound the tables too.
  */
 #include "metrics/metrics.h"
 
@@ -35,6 +40,8 @@
 #define KEEP_HOURS 48
 /* Counts stay exact as JavaScript numbers and never overflow a sum. */
 #define COUNT_MAX 9007199254740991LL
+/* New keys taken in between two flushes; see the top of this file. */
+#define PENDING_MAX 50000
 
 struct vx_metrics {
     struct vx_store *store; /* borrowed */
@@ -44,6 +51,8 @@ struct vx_metrics {
     json_t *counts;
     json_t *instances;
     json_t *seen;
+    size_t keys;    /* new keys since the last flush */
+    size_t dropped; /* reports' keys refused since the last flush */
 
     pthread_mutex_t flush_lock; /* one flush at a time */
 
@@ -99,19 +108,44 @@ static int64_t count_of(json_t *v)
     return n < 0 ? 0 : n > COUNT_MAX ? COUNT_MAX : n;
 }
 
-/* Add one flag's {yes, no, variants} to counts. */
-static void add_toggle(json_t *counts, const char *hour, const char *env,
-                       const char *app, const char *flag, json_t *t)
+/*
+ * Whether key of obj may be written: it exists, or m (when not NULL)
+ * still has room for a new key. Call with m->lock held.
+ */
+static int room(struct vx_metrics *m, json_t *obj, const char *key)
 {
-    json_t *c = child(child(child(child(counts, hour), env), app), flag);
-    json_t *vars = child(c, "variants");
-    json_t *n;
+    if (!m || json_object_get(obj, key))
+        return 1;
+    if (m->keys >= PENDING_MAX) {
+        m->dropped++;
+        return 0;
+    }
+    m->keys++;
+    return 1;
+}
+
+/*
+ * Add one flag's {yes, no, variants} to counts. New keys are checked
+ * against m's room when m is not NULL; false when the flag had none.
+ */
+static int add_toggle(struct vx_metrics *m, json_t *counts, const char *hour,
+                      const char *env, const char *app, const char *flag,
+                      json_t *t)
+{
+    json_t *flags = child(child(child(counts, hour), env), app);
+    json_t *c, *vars, *n;
     const char *name;
 
+    if (!room(m, flags, flag))
+        return 0;
+    c = child(flags, flag);
+    vars = child(c, "variants");
     add_count(c, "yes", count_of(json_object_get(t, "yes")));
     add_count(c, "no", count_of(json_object_get(t, "no")));
     json_object_foreach (json_object_get(t, "variants"), name, n)
-        add_count(vars, name, count_of(n));
+        if (room(m, vars, name))
+            add_count(vars, name, count_of(n));
+    return 1;
 }
 
 /* Keep the later of two ISO times at key of obj. */
@@ -135,6 +169,8 @@ static json_t *note_instance(struct vx_metrics *m,
     json_t *envs = child(child(m->instances, c->app_name), c->environment);
     json_t *inst = json_object_get(envs, id);
 
+    if (!room(m, envs, id))
+        return NULL;
     if (!inst) {
         inst = json_pack("{s:s, s:s, s:s}", "appName", c->app_name,
                          "environment", c->environment, "instanceId", id);
@@ -185,8 +221,9 @@ void vx_metrics_add(struct vx_metrics *m, const struct vx_metrics_client *c,
         int64_t used = count_of(json_object_get(t, "yes")) +
                        count_of(json_object_get(t, "no"));
 
-        add_toggle(m->counts, hour, c->environment, c->app_name, flag, t);
-        if (used > 0)
+        if (add_toggle(m, m->counts, hour, c->environment, c->app_name, flag,
+                       t) &&
+            used > 0)
             keep_latest(child(m->seen, c->environment), flag, when);
     }
     pthread_mutex_unlock(&m->lock);
@@ -299,7 +336,7 @@ static void merge_back(struct vx_metrics *m, const struct batch *b)
         json_object_foreach (envs, env, apps)
             json_object_foreach (apps, app, flags)
                 json_object_foreach (flags, flag, c)
-                    add_toggle(m->counts, hour, env, app, flag, c);
+                    add_toggle(NULL, m->counts, hour, env, app, flag, c);
     json_object_foreach (b->instances, app, envs) {
         json_object_foreach (envs, env, ids) {
             json_object_foreach (ids, id, inst) {
@@ -319,6 +356,7 @@ static void merge_back(struct vx_metrics *m, const struct batch *b)
 int vx_metrics_flush(struct vx_metrics *m, struct vx_err *err)
 {
     struct batch b;
+    size_t dropped;
     int rc = VX_OK;
 
     pthread_mutex_lock(&m->flush_lock);
@@ -329,7 +367,15 @@ int vx_metrics_flush(struct vx_metrics *m, struct vx_err *err)
     m->counts = json_object();
     m->instances = json_object();
     m->seen = json_object();
+    dropped = m->dropped;
+    m->keys = 0;
+    m->dropped = 0;
     pthread_mutex_unlock(&m->lock);
+    if (dropped)
+        vx_log_warn("metrics dropped",
+                    "keys=%zu reason=\"more new names than %d between two "
+                    "flushes\"",
+                    dropped, PENDING_MAX);
 
     if (json_object_size(b.counts) || json_object_size(b.instances) ||
         json_object_size(b.seen))

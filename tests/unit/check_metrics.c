@@ -134,6 +134,54 @@ START_TEST(reports_of_one_hour_add_up)
 }
 END_TEST
 
+/* Report n flags named prefix0..prefix<n-1>, one yes each. */
+static void report_many(const char *prefix, int from, int n)
+{
+    struct vx_buf b = {0};
+
+    vx_buf_adds(&b, "{");
+    for (int i = from; i < from + n; i++)
+        vx_buf_addf(&b, "%s\"%s%d\":{\"yes\":1,\"no\":0}", i > from ? "," : "",
+                    prefix, i);
+    vx_buf_adds(&b, "}");
+    report("flood", "development", now, b.buf);
+    free(b.buf);
+}
+
+START_TEST(invented_names_cannot_fill_memory)
+{
+    json_t *rows;
+
+    report("shop", "development", now, "{\"known\":{\"yes\":1,\"no\":0}}");
+    /* Far more new names than one flush interval takes in. */
+    for (int i = 0; i < 60; i++)
+        report_many("junk-", i * 1000, 1000);
+    /* Names already held keep counting; new ones are dropped. */
+    report("shop", "development", now, "{\"known\":{\"yes\":1,\"no\":0}}");
+    report("shop", "development", now, "{\"late\":{\"yes\":1,\"no\":0}}");
+    flush();
+    rows = raw("known");
+    ck_assert_int_eq(num(row_of(rows, "shop", "development", now), "yes"), 2);
+    json_decref(rows);
+    rows = raw("late");
+    ck_assert_int_eq(json_array_size(rows), 0);
+    json_decref(rows);
+    rows = raw("junk-59999");
+    ck_assert_int_eq(json_array_size(rows), 0);
+    json_decref(rows);
+    rows = raw("junk-0");
+    ck_assert_int_eq(json_array_size(rows), 1);
+    json_decref(rows);
+
+    /* A flush makes room again. */
+    report("shop", "development", now, "{\"late\":{\"yes\":1,\"no\":0}}");
+    flush();
+    rows = raw("late");
+    ck_assert_int_eq(json_array_size(rows), 1);
+    json_decref(rows);
+}
+END_TEST
+
 START_TEST(hours_are_separate_buckets)
 {
     json_t *rows;
@@ -417,6 +465,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, reports_of_one_hour_add_up);
     tcase_add_test(tc, hours_are_separate_buckets);
+    tcase_add_test(tc, invented_names_cannot_fill_memory);
     tcase_add_test(tc, hour_start_rounds_down);
     tcase_add_test(tc, second_flush_adds_nothing_more);
     tcase_add_test(tc, flush_records_instances_and_applications);
