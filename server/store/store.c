@@ -252,39 +252,54 @@ int vx_store_event(struct vx_store *st, const struct vx_actor *who,
 }
 
 /*
- * The filter of vx_store_events_list(), bound as ?1 to ?6.
- *
- * NEEDSWORK: the "?n IS NULL OR" form keeps SQLite from using the
- * events_feature and events_project indexes, so a flag's history (and
- * its count) scans the whole audit log; fixed statements per filter
- * shape would use them once the log grows large.
+ * The filters of vx_store_events_list(), bound as ?1 to ?6. A term
+ * "?n IS NULL OR col = ?n" keeps SQLite from using an index on col, so
+ * there is one statement per shape: by flag (the events_feature index),
+ * by project (events_project), or neither.
  */
-#define EVENT_WHERE                                                            \
-    " WHERE (?1 IS NULL OR project = ?1)"                                      \
-    " AND (?2 IS NULL OR feature_name = ?2)"                                   \
+#define EVENT_REST                                                             \
     " AND (?3 IS NULL OR environment = ?3)"                                    \
     " AND (?4 IS NULL OR type = ?4)"                                           \
     " AND (?5 IS NULL OR created_at >= ?5)"                                    \
     " AND (?6 IS NULL OR created_at <= ?6)"
+#define EVENT_BY_FEATURE                                                       \
+    " WHERE feature_name = ?2 AND (?1 IS NULL OR project = ?1)" EVENT_REST
+#define EVENT_BY_PROJECT                                                       \
+    " WHERE project = ?1 AND (?2 IS NULL OR feature_name = ?2)" EVENT_REST
+#define EVENT_ANY                                                              \
+    " WHERE (?1 IS NULL OR project = ?1)"                                      \
+    " AND (?2 IS NULL OR feature_name = ?2)" EVENT_REST
+#define EVENT_SELECT                                                           \
+    "SELECT id, type, created_at AS createdAt,"                                \
+    " created_by AS createdBy, created_by_user_id AS createdByUserId,"         \
+    " project, feature_name AS featureName, environment,"                      \
+    " pre_data AS \"preData$json\", data AS \"data$json\" FROM events"
+#define EVENT_PAGE " ORDER BY id DESC LIMIT ?7 OFFSET ?8"
+
+static const struct {
+    const char *count, *list;
+} event_sql[] = {
+    {"SELECT count(*) FROM events" EVENT_BY_FEATURE,
+     EVENT_SELECT EVENT_BY_FEATURE EVENT_PAGE},
+    {"SELECT count(*) FROM events" EVENT_BY_PROJECT,
+     EVENT_SELECT EVENT_BY_PROJECT EVENT_PAGE},
+    {"SELECT count(*) FROM events" EVENT_ANY,
+     EVENT_SELECT EVENT_ANY EVENT_PAGE},
+};
 
 int vx_store_events_list(struct vx_store *st, const struct vx_event_filter *f,
                          json_t **out, int64_t *total, struct vx_err *err)
 {
+    int shape = f->feature ? 0 : f->project ? 1 : 2;
     int rc;
 
-    rc = vx_sql_int(st, err, total, "SELECT count(*) FROM events" EVENT_WHERE,
-                    "ssssss", f->project, f->feature, f->environment, f->type,
-                    f->from, f->to);
+    rc =
+        vx_sql_int(st, err, total, event_sql[shape].count, "ssssss", f->project,
+                   f->feature, f->environment, f->type, f->from, f->to);
     if (rc)
         return rc;
-    return vx_sql_rows(
-        st, err, out,
-        "SELECT id, type, created_at AS createdAt,"
-        " created_by AS createdBy, created_by_user_id AS createdByUserId,"
-        " project, feature_name AS featureName, environment,"
-        " pre_data AS \"preData$json\", data AS \"data$json\""
-        " FROM events" EVENT_WHERE " ORDER BY id DESC LIMIT ?7 OFFSET ?8",
-        "ssssssii", f->project, f->feature, f->environment, f->type, f->from,
-        f->to, f->limit > 0 ? f->limit : (int64_t)100,
-        f->offset > 0 ? f->offset : (int64_t)0);
+    return vx_sql_rows(st, err, out, event_sql[shape].list, "ssssssii",
+                       f->project, f->feature, f->environment, f->type, f->from,
+                       f->to, f->limit > 0 ? f->limit : (int64_t)100,
+                       f->offset > 0 ? f->offset : (int64_t)0);
 }
