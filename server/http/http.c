@@ -94,20 +94,67 @@ void vx_reply_header(struct vx_reply *rep, const char *name, const char *value)
     rep->nheaders++;
 }
 
+/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n = s[0] < 0x80   ? 1
+               : s[0] < 0xc2 ? 0
+               : s[0] < 0xe0 ? 2
+               : s[0] < 0xf0 ? 3
+               : s[0] < 0xf5 ? 4
+                             : 0;
+
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
+        (n == 3 && s[0] == 0xed && s[1] > 0x9f) ||
+        (n == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
+        (n == 4 && s[0] == 0xf4 && s[1] > 0x8f))
+        return 0;
+    return n;
+}
+
+/*
+ * A copy of s (caller frees) whose bytes that are not UTF-8 are '?':
+ * messages quote request paths, which libmicrohttpd has percent-decoded
+ * into any bytes, and JSON text must be UTF-8.
+ */
+static char *utf8_scrubbed(const char *s)
+{
+    char *out = vx_strdup(s ? s : "");
+
+    for (unsigned char *p = (unsigned char *)out; *p;) {
+        size_t n = utf8_len(p);
+
+        if (n == 0)
+            *p++ = '?';
+        else
+            p += n;
+    }
+    return out;
+}
+
 /* Set the documented error body: message, and detail with path. */
 static void reply_body(struct vx_reply *rep, int status, const char *name,
                        const char *message, const char *detail_msg,
                        const char *path)
 {
     char id[37];
-    json_t *detail = json_pack("{s:s}", "message", detail_msg);
+    json_t *detail;
+    char *msg = utf8_scrubbed(message), *dmsg = utf8_scrubbed(detail_msg);
+    char *where = utf8_scrubbed(path);
 
     vx_uuid(id);
-    if (path && path[0])
-        json_object_set_new(detail, "path", json_string(path));
+    detail = json_pack("{s:s}", "message", dmsg);
+    if (where[0])
+        json_object_set_new(detail, "path", json_string(where));
     vx_reply_json(rep, status,
                   json_pack("{s:s, s:s, s:s, s:[o]}", "id", id, "name", name,
-                            "message", message, "details", detail));
+                            "message", msg, "details", detail));
+    free(msg);
+    free(dmsg);
+    free(where);
 }
 
 void vx_reply_problem(struct vx_reply *rep, int status, const char *name,

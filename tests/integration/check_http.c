@@ -54,6 +54,26 @@ START_TEST(unknown_route_is_404_in_error_shape)
 }
 END_TEST
 
+/* A path that decodes to bytes that are not UTF-8 still gets a body. */
+START_TEST(error_body_survives_a_path_that_is_not_utf8)
+{
+    struct resp r;
+
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/nothing-%FF%FE-here", ADMIN, NULL, &r), 404);
+    ck_assert_ptr_nonnull(r.json);
+    ck_assert_str_eq(jstr(r.json, "name"), "NotFoundError");
+    ck_assert_ptr_nonnull(strstr(jstr(r.json, "message"), "nothing-?"
+                                                          "?-here"));
+    resp_free(&r);
+    ck_assert_int_eq(
+        req(&s, "GET", "/api/admin/projects/caf%C3%A9%FF", ADMIN, NULL, &r),
+        404);
+    ck_assert_ptr_nonnull(r.json);
+    resp_free(&r);
+}
+END_TEST
+
 START_TEST(wrong_method_is_405_with_allow)
 {
     struct resp r;
@@ -339,6 +359,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, health_and_ready_answer_without_token);
     tcase_add_test(tc, unknown_route_is_404_in_error_shape);
+    tcase_add_test(tc, error_body_survives_a_path_that_is_not_utf8);
     tcase_add_test(tc, wrong_method_is_405_with_allow);
     tcase_add_test(tc, admin_api_without_token_is_401);
     tcase_add_test(tc, bearer_prefix_is_accepted);
