@@ -341,11 +341,8 @@ int vx_op_feature_clone(struct vx_store *st, const struct vx_actor *who,
     json_t *row = NULL, *data = NULL;
     int rc = find(st, project, feature, 0, &row, err);
 
-    /*
-     * NEEDSWORK: the clone is on wherever the original is, protected
-     * environments included, without a change request; whether cloning
-     * into a protected environment should need one is open.
-     */
+    /* A clone starts off where change requests protect the environment:
+     * turning it on there is a change someone else must approve. */
     *out = NULL;
     if (rc == VX_OK)
         rc = vx_store_feature_insert(
@@ -355,6 +352,8 @@ int vx_op_feature_clone(struct vx_store *st, const struct vx_actor *who,
             err);
     if (rc == VX_OK)
         rc = vx_store_feature_copy(st, feature, name, replace_group, err);
+    if (rc == VX_OK)
+        rc = vx_store_feature_off_where_protected(st, project, name, err);
     if (rc == VX_OK)
         rc = vx_store_feature_full(st, name, out, err);
     if (rc == VX_OK) {

@@ -561,3 +561,15 @@ int vx_store_feature_tag_remove(struct vx_store *st, const char *name,
                         name, type, value);
     return rc;
 }
+
+int vx_store_feature_off_where_protected(struct vx_store *st,
+                                         const char *project, const char *flag,
+                                         struct vx_err *err)
+{
+    return vx_sql_run(st, err,
+                      "UPDATE feature_environments SET enabled = 0"
+                      " WHERE feature_name = ? AND environment IN"
+                      " (SELECT environment FROM change_request_settings"
+                      "  WHERE project_id = ? AND enabled = 1)",
+                      "ss", flag, project);
+}

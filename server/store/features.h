@@ -114,6 +114,14 @@ int vx_store_feature_children(struct vx_store *st, const char *name,
                               json_t **out, struct vx_err *err);
 
 /*
+ * Turn flag off in every environment of project that change requests
+ * protect.
+ */
+int vx_store_feature_off_where_protected(struct vx_store *st,
+                                         const char *project, const char *flag,
+                                         struct vx_err *err);
+
+/*
  * Copy to the new flag to everything of from that lives per environment:
  * enabled state, flag variants, strategies (with new ids and their
  * segments). When replace_group, a strategy's groupId parameter becomes

@@ -318,6 +318,28 @@ START_TEST(test_direct_changes_refused)
 }
 END_TEST
 
+/* A clone of a flag that is on in production starts off there. */
+START_TEST(test_clone_starts_off_where_protected)
+{
+    struct resp r;
+
+    make_flag("orig");
+    ck_assert_int_eq(toggle(ADMIN, "orig", "production", 1), 200);
+    ck_assert_int_eq(toggle(ADMIN, "orig", "development", 1), 200);
+    protect("production", 1, 1);
+    ck_assert_int_eq(req_j(&s, "POST", P "/features/orig/clone", alice, &r,
+                           "{s:s}", "name", "copy"),
+                     201);
+    resp_free(&r);
+    ck_assert(prod_on("orig"));
+    ck_assert(!prod_on("copy"));
+    ck_assert_int_eq(req(&s, "GET", P "/features/copy", ADMIN, NULL, &r), 200);
+    ck_assert_str_eq(jstr(r.json, "environments[0].name"), "development");
+    ck_assert(json_is_true(jget(r.json, "environments[0].enabled")));
+    resp_free(&r);
+}
+END_TEST
+
 START_TEST(test_add_checks)
 {
     struct resp r;
@@ -1019,6 +1041,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_config);
     tcase_add_test(tc, test_direct_changes_refused);
+    tcase_add_test(tc, test_clone_starts_off_where_protected);
     tcase_add_test(tc, test_add_checks);
     tcase_add_test(tc, test_review_and_apply);
     tcase_add_test(tc, test_reject_and_cancel);
