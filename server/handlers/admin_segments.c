@@ -78,11 +78,13 @@ static void seg_write(struct vx_req *req, struct vx_reply *rep,
         rc = vx_store_begin(st, &err);
     if (rc)
         goto out;
-    if (what == CREATE)
+    if (what != CREATE)
+        rc = vx_guard_segment(st, id, &err);
+    if (rc == VX_OK && what == CREATE)
         rc = vx_op_segment_create(st, &who, body, &out, &err);
-    else if (what == UPDATE)
+    else if (rc == VX_OK && what == UPDATE)
         rc = vx_op_segment_update(st, &who, id, body, &out, &err);
-    else
+    else if (rc == VX_OK)
         rc = vx_op_segment_delete(st, &who, id, &err);
     rc = vx_store_finish(st, rc, &err);
 out:

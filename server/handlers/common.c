@@ -4,6 +4,7 @@
 #include "handlers/common.h"
 
 #include "store/projects.h"
+#include "store/segments.h"
 
 struct vx_actor vx_req_actor(const struct vx_req *req)
 {
@@ -55,4 +56,24 @@ void vx_reply_result(struct vx_reply *rep, int rc, const struct vx_err *err,
         return;
     }
     vx_reply_json(rep, status, body);
+}
+
+int vx_guard_segment(struct vx_store *st, int64_t id, struct vx_err *err)
+{
+    json_t *use = NULL;
+    int rc = vx_store_segment_protected_use(st, id, &use, err);
+    const char *project, *env;
+
+    if (rc || !use)
+        return rc;
+    project = json_string_value(json_object_get(use, "project"));
+    env = json_string_value(json_object_get(use, "environment"));
+    rc = vx_err_set(err, VX_EFORBIDDEN, NULL,
+                    "segment %lld is used in environment \"%s\" of project "
+                    "\"%s\", which change requests protect: change it with a "
+                    "change request, POST /api/admin/projects/%s/"
+                    "environments/%s/change-requests",
+                    (long long)id, env, project, project, env);
+    json_decref(use);
+    return rc;
 }

@@ -32,6 +32,14 @@ int vx_guard_project(struct vx_store *st, const char *project,
                      struct vx_err *err);
 
 /*
+ * VX_EFORBIDDEN when segment id is used in an environment that change
+ * requests protect: a segment is shared, so editing it changes that
+ * environment too, and must go through an updateSegment or
+ * deleteSegment change request there.
+ */
+int vx_guard_segment(struct vx_store *st, int64_t id, struct vx_err *err);
+
+/*
  * Reply with err when rc is non-zero, else with status and body (stolen;
  * may be NULL for an empty body). body is released on error too.
  */

@@ -35,10 +35,9 @@ static const char *const flag_actions[] = {
 };
 
 /*
- * NEEDSWORK: segments are shared by every environment, so a direct edit
- * through /api/admin/segments is not refused even when a protected
- * environment uses the segment; only the change-request path records a
- * version to detect it.
+ * Segments are shared by every environment: a direct edit of one used in
+ * a protected environment is refused (handlers/common.c), and these
+ * actions make the edit through a change request instead.
  */
 static const char *const segment_actions[] = {
     "updateSegment",

@@ -97,3 +97,21 @@ int vx_store_segment_flags(struct vx_store *st, int64_t id, json_t **out,
                        " WHERE ss.segment_id = ? ORDER BY f.name",
                        "i", id);
 }
+
+int vx_store_segment_protected_use(struct vx_store *st, int64_t id,
+                                   json_t **out, struct vx_err *err)
+{
+    int rc = vx_sql_row(st, err, out,
+                        "SELECT f.project_id AS project, fs.environment"
+                        " FROM strategy_segments ss"
+                        " JOIN feature_strategies fs ON fs.id = ss.strategy_id"
+                        " JOIN features f ON f.name = fs.feature_name"
+                        " JOIN change_request_settings c"
+                        " ON c.project_id = f.project_id"
+                        " AND c.environment = fs.environment AND c.enabled = 1"
+                        " WHERE ss.segment_id = ? AND f.archived_at IS NULL"
+                        " ORDER BY f.project_id, fs.environment LIMIT 1",
+                        "i", id);
+
+    return rc == VX_ENOTFOUND ? VX_OK : rc;
+}

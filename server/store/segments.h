@@ -50,4 +50,12 @@ int vx_store_segment_delete(struct vx_store *st, int64_t id,
 int vx_store_segment_flags(struct vx_store *st, int64_t id, json_t **out,
                            struct vx_err *err);
 
+/*
+ * Where segment id is used by a strategy in an environment that change
+ * requests protect: *out gets {project, environment} of one such use
+ * (caller owns), or NULL when there is none.
+ */
+int vx_store_segment_protected_use(struct vx_store *st, int64_t id,
+                                   json_t **out, struct vx_err *err);
+
 #endif

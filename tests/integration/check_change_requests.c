@@ -1001,6 +1001,53 @@ START_TEST(test_segment_changes)
 }
 END_TEST
 
+/* A segment used in a protected environment is edited only by request. */
+START_TEST(test_segment_used_in_protected_env)
+{
+    struct resp r;
+    long long prod_seg, dev_seg;
+    char path[128];
+
+    make_flag("f");
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/segments", ADMIN, &r,
+                           "{s:s, s:[]}", "name", "in-prod", "constraints"),
+                     201);
+    prod_seg = jint(r.json, "id");
+    resp_free(&r);
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/segments", ADMIN, &r,
+                           "{s:s, s:[]}", "name", "in-dev", "constraints"),
+                     201);
+    dev_seg = jint(r.json, "id");
+    resp_free(&r);
+    ck_assert_int_eq(req_j(&s, "POST", E "/strategies", ADMIN, NULL,
+                           "{s:s, s:[I]}", "name", "default", "segments",
+                           (json_int_t)prod_seg),
+                     200);
+    ck_assert_int_eq(req_j(&s, "POST",
+                           P "/features/f/environments/development/strategies",
+                           ADMIN, NULL, "{s:s, s:[I]}", "name", "default",
+                           "segments", (json_int_t)dev_seg),
+                     200);
+    protect("production", 1, 1);
+
+    snprintf(path, sizeof(path), "/api/admin/segments/%lld", prod_seg);
+    req_j(&s, "PUT", path, ADMIN, &r, "{s:s, s:[]}", "name", "renamed",
+          "constraints");
+    assert_err(&r, 403, "change request");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 403);
+    ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
+    ck_assert_str_eq(jstr(r.json, "name"), "in-prod");
+    resp_free(&r);
+
+    /* One used only where nothing is protected edits directly. */
+    snprintf(path, sizeof(path), "/api/admin/segments/%lld", dev_seg);
+    ck_assert_int_eq(req_j(&s, "PUT", path, ADMIN, NULL, "{s:s, s:[]}", "name",
+                           "renamed", "constraints"),
+                     204);
+}
+END_TEST
+
 START_TEST(test_protect_production_setting)
 {
     static const char *const env[] = {"VEXIL_PROTECT_PRODUCTION=1", NULL};
@@ -1055,6 +1102,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_service_account_opens_human_approves);
     tcase_add_test(tc, test_comments_and_lists);
     tcase_add_test(tc, test_segment_changes);
+    tcase_add_test(tc, test_segment_used_in_protected_env);
     tcase_add_test(tc, test_protect_production_setting);
     suite_add_tcase(su, tc);
     return su;
