@@ -36,11 +36,14 @@ async function eventually(check, what) {
 }
 
 test('the SDK sees a toggle on its next poll', async () => {
-  const vexil = await startVexil();
+  const vexil = await startVexil({ VEXIL_LOG_LEVEL: 'info' });
   try {
     await vexil.admin('POST', `${P}/features`, { name: 'live-switch' });
     const sdk = await sdkFor(vexil, CLIENT);
     assert.equal(sdk.isEnabled('live-switch'), false);
+    // Its polls of an unchanged flag set are answered 304.
+    await eventually(() => /path="\/api\/client\/features" status=304/
+      .test(vexil.log()), 'a 304 answer to an SDK poll');
     await vexil.admin('POST',
       `${P}/features/live-switch/environments/development/on`);
     await eventually(() => sdk.isEnabled('live-switch'), 'flag turned on');
