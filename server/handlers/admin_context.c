@@ -95,30 +95,13 @@ static int read_field(json_t *body, struct vx_context_row *c,
 /* GET /api/admin/context */
 static void on_list(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_context_list(req->app->store, &list, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(rep, rc, &err, 200, list);
+    vx_reply_list(req, rep, vx_store_context_list, 0, NULL);
 }
 
 /* GET /api/admin/context/:name */
 static void on_get(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *field = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_context_get(req->app->store, vx_req_param(req, "name"),
-                                  &field, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(rep, rc, &err, 200, field);
+    vx_reply_get(req, rep, vx_store_context_get, "name");
 }
 
 /* POST /api/admin/context */

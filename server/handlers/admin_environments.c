@@ -11,34 +11,16 @@
 static const char *const env_types[] = {"development", "test", "preproduction",
                                         "production", NULL};
 
+/* GET /api/admin/environments */
 static void on_list(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_envs_list(req->app->store, &list, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(
-        rep, rc, &err, 200,
-        rc ? NULL
-           : json_pack("{s:i, s:o}", "version", 1, "environments", list));
+    vx_reply_list(req, rep, vx_store_envs_list, 1, "environments");
 }
 
+/* GET /api/admin/environments/:name */
 static void on_get(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *env = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_env_get(req->app->store, vx_req_param(req, "name"), &env,
-                              &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(rep, rc, &err, 200, env);
+    vx_reply_get(req, rep, vx_store_env_get, "name");
 }
 
 static void on_create(struct vx_req *req, struct vx_reply *rep)

@@ -20,24 +20,39 @@
 
 #define TAG_MAX 50
 
+/*
+ * {version, features}: the live flags of the path's project, or with
+ * archived set the archived ones (of all projects when the path has
+ * none). A vx_read_fn's body.
+ */
+static int load_flags(struct vx_store *st, struct vx_req *req, int archived,
+                      json_t **out, struct vx_err *err)
+{
+    const char *project = vx_req_param(req, "projectId");
+    json_t *list = NULL;
+    int rc = VX_OK;
+
+    if (project || !archived)
+        rc = vx_store_project_exists(st, project, err);
+    if (rc == VX_OK)
+        rc = archived ? vx_store_features_archived(st, project, &list, err)
+                      : vx_store_features_list(st, project, &list, err);
+    if (rc == VX_OK)
+        *out = json_pack("{s:i, s:o}", "version", 2, "features", list);
+    return rc;
+}
+
+/* The project's live flags (a vx_read_fn). */
+static int load_list(struct vx_store *st, struct vx_req *req, json_t **out,
+                     struct vx_err *err)
+{
+    return load_flags(st, req, 0, out, err);
+}
+
 /* GET P/features: the project's live flags. */
 static void on_list(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_store *st = req->app->store;
-    const char *project = vx_req_param(req, "projectId");
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(st, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_project_exists(st, project, &err);
-        if (rc == VX_OK)
-            rc = vx_store_features_list(st, project, &list, &err);
-        vx_store_done(st);
-    }
-    vx_reply_result(
-        rep, rc, &err, 200,
-        rc ? NULL : json_pack("{s:i, s:o}", "version", 2, "features", list));
+    vx_reply_read(req, rep, load_list);
 }
 
 /*
@@ -141,20 +156,18 @@ out:
     json_decref(body);
 }
 
+/* The flag :featureName of the path's project, in full (a vx_read_fn). */
+static int load_one(struct vx_store *st, struct vx_req *req, json_t **out,
+                    struct vx_err *err)
+{
+    return vx_op_feature_get(st, vx_req_param(req, "projectId"),
+                             vx_req_param(req, "featureName"), out, err);
+}
+
 /* GET P/features/:featureName: one flag, in full. */
 static void on_get(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_store *st = req->app->store;
-    struct vx_err err = {0};
-    json_t *flag = NULL;
-    int rc = vx_store_read(st, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_op_feature_get(st, vx_req_param(req, "projectId"),
-                               vx_req_param(req, "featureName"), &flag, &err);
-        vx_store_done(st);
-    }
-    vx_reply_result(rep, rc, &err, 200, flag);
+    vx_reply_read(req, rep, load_one);
 }
 
 /*
@@ -450,25 +463,17 @@ static void on_toggle_off(struct vx_req *req, struct vx_reply *rep)
     toggle(req, rep, 0);
 }
 
+/* The archived flags (a vx_read_fn). */
+static int load_archived(struct vx_store *st, struct vx_req *req, json_t **out,
+                         struct vx_err *err)
+{
+    return load_flags(st, req, 1, out, err);
+}
+
 /* Archived flags of the path's project, or of all when it has none. */
 static void on_archived(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_store *st = req->app->store;
-    const char *project = vx_req_param(req, "projectId");
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(st, &err);
-
-    if (rc == VX_OK) {
-        if (project)
-            rc = vx_store_project_exists(st, project, &err);
-        if (rc == VX_OK)
-            rc = vx_store_features_archived(st, project, &list, &err);
-        vx_store_done(st);
-    }
-    vx_reply_result(
-        rep, rc, &err, 200,
-        rc ? NULL : json_pack("{s:i, s:o}", "version", 2, "features", list));
+    vx_reply_read(req, rep, load_archived);
 }
 
 /* Revive (what 1) or delete for good (what 0) an archived flag. */
@@ -530,28 +535,29 @@ out:
     json_decref(body);
 }
 
+/* {version, tags}: the tags of flag :featureName (a vx_read_fn). */
+static int load_tags(struct vx_store *st, struct vx_req *req, json_t **out,
+                     struct vx_err *err)
+{
+    const char *feature = vx_req_param(req, "featureName");
+    json_t *row = NULL, *tags = NULL;
+    int rc = vx_store_feature_row(st, feature, &row, err);
+
+    if (rc == VX_ENOTFOUND)
+        rc = vx_err_set(err, rc, NULL, "There's no feature named \"%s\".",
+                        feature);
+    if (rc == VX_OK)
+        rc = vx_store_feature_tags(st, feature, &tags, err);
+    if (rc == VX_OK)
+        *out = json_pack("{s:i, s:o}", "version", 1, "tags", tags);
+    json_decref(row);
+    return rc;
+}
+
 /* GET /api/admin/features/:featureName/tags. */
 static void on_tags(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_store *st = req->app->store;
-    const char *feature = vx_req_param(req, "featureName");
-    struct vx_err err = {0};
-    json_t *row = NULL, *tags = NULL;
-    int rc = vx_store_read(st, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_feature_row(st, feature, &row, &err);
-        if (rc == VX_ENOTFOUND)
-            rc = vx_err_set(&err, rc, NULL, "There's no feature named \"%s\".",
-                            feature);
-        if (rc == VX_OK)
-            rc = vx_store_feature_tags(st, feature, &tags, &err);
-        vx_store_done(st);
-    }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL
-                       : json_pack("{s:i, s:o}", "version", 1, "tags", tags));
-    json_decref(row);
+    vx_reply_read(req, rep, load_tags);
 }
 
 /* Tag (add 1) or untag the path's flag. */

@@ -12,33 +12,16 @@
 #include "store/change_requests.h"
 #include "store/projects.h"
 
+/* GET /api/admin/projects */
 static void on_list(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_projects_list(req->app->store, &list, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(
-        rep, rc, &err, 200,
-        rc ? NULL : json_pack("{s:i, s:o}", "version", 1, "projects", list));
+    vx_reply_list(req, rep, vx_store_projects_list, 1, "projects");
 }
 
+/* GET /api/admin/projects/:projectId */
 static void on_get(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *p = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_project_get(req->app->store,
-                                  vx_req_param(req, "projectId"), &p, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(rep, rc, &err, 200, p);
+    vx_reply_get(req, rep, vx_store_project_get, "projectId");
 }
 
 /* Validate a project body; id only when creating. */

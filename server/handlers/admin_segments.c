@@ -28,34 +28,28 @@ static int id_of(const struct vx_req *req, int64_t *id, struct vx_err *err)
     return VX_OK;
 }
 
+/* GET /api/admin/segments */
 static void on_list(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_segments_list(req->app->store, &list, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL : json_pack("{s:o}", "segments", list));
+    vx_reply_list(req, rep, vx_store_segments_list, 0, "segments");
 }
 
-static void on_get(struct vx_req *req, struct vx_reply *rep)
+/* The segment :id (a vx_read_fn). */
+static int load_one(struct vx_store *st, struct vx_req *req, json_t **out,
+                    struct vx_err *err)
 {
-    struct vx_err err = {0};
-    json_t *seg = NULL;
     int64_t id = 0;
-    int rc = id_of(req, &id, &err);
+    int rc = id_of(req, &id, err);
 
     if (rc == VX_OK)
-        rc = vx_store_read(req->app->store, &err);
-    if (rc == VX_OK) {
-        rc = vx_store_segment_get(req->app->store, id, &seg, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(rep, rc, &err, 200, seg);
+        rc = vx_store_segment_get(st, id, out, err);
+    return rc;
+}
+
+/* GET /api/admin/segments/:id */
+static void on_get(struct vx_req *req, struct vx_reply *rep)
+{
+    vx_reply_read(req, rep, load_one);
 }
 
 /* The kinds of segment write. */

@@ -57,40 +57,41 @@ static int body_any(struct vx_req *req, struct vx_reply *rep, json_t **out)
 
 /* ---- strategies ---- */
 
-static void on_list(struct vx_req *req, struct vx_reply *rep)
+/* The strategies of the flag in the environment (a vx_read_fn). */
+static int load_list(struct vx_store *st, struct vx_req *req, json_t **out,
+                     struct vx_err *err)
 {
-    struct vx_store *st = req->app->store;
     struct where w = where_of(req);
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(st, &err);
+    int rc = vx_op_flag_env_check(st, w.project, w.feature, w.env, err);
 
-    if (rc == VX_OK) {
-        rc = vx_op_flag_env_check(st, w.project, w.feature, w.env, &err);
-        if (rc == VX_OK)
-            rc = vx_store_strategies_list(st, w.feature, w.env, &list, &err);
-        vx_store_done(st);
-    }
-    vx_reply_result(rep, rc, &err, 200, list);
+    if (rc == VX_OK)
+        rc = vx_store_strategies_list(st, w.feature, w.env, out, err);
+    return rc;
 }
 
+/* GET …/environments/:environment/strategies */
+static void on_list(struct vx_req *req, struct vx_reply *rep)
+{
+    vx_reply_read(req, rep, load_list);
+}
+
+/* The strategy :strategyId there (a vx_read_fn). */
+static int load_one(struct vx_store *st, struct vx_req *req, json_t **out,
+                    struct vx_err *err)
+{
+    struct where w = where_of(req);
+    int rc = vx_op_flag_env_check(st, w.project, w.feature, w.env, err);
+
+    if (rc == VX_OK)
+        rc = vx_store_strategy_get(st, w.feature, w.env,
+                                   vx_req_param(req, "strategyId"), out, err);
+    return rc;
+}
+
+/* GET …/strategies/:strategyId */
 static void on_get(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_store *st = req->app->store;
-    struct where w = where_of(req);
-    struct vx_err err = {0};
-    json_t *s = NULL;
-    int rc = vx_store_read(st, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_op_flag_env_check(st, w.project, w.feature, w.env, &err);
-        if (rc == VX_OK)
-            rc = vx_store_strategy_get(st, w.feature, w.env,
-                                       vx_req_param(req, "strategyId"), &s,
-                                       &err);
-        vx_store_done(st);
-    }
-    vx_reply_result(rep, rc, &err, 200, s);
+    vx_reply_read(req, rep, load_one);
 }
 
 /* The kinds of write on one environment. */
@@ -236,23 +237,25 @@ static void on_reorder(struct vx_req *req, struct vx_reply *rep)
 
 /* ---- variants ---- */
 
+/* {version, variants} of the flag in the environment (a vx_read_fn). */
+static int load_variants(struct vx_store *st, struct vx_req *req, json_t **out,
+                         struct vx_err *err)
+{
+    struct where w = where_of(req);
+    json_t *list = NULL;
+    int rc = vx_op_flag_env_check(st, w.project, w.feature, w.env, err);
+
+    if (rc == VX_OK)
+        rc = vx_store_fenv_variants_get(st, w.feature, w.env, &list, err);
+    if (rc == VX_OK)
+        *out = json_pack("{s:i, s:o}", "version", 1, "variants", list);
+    return rc;
+}
+
+/* GET …/environments/:environment/variants */
 static void on_variants_get(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_store *st = req->app->store;
-    struct where w = where_of(req);
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(st, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_op_flag_env_check(st, w.project, w.feature, w.env, &err);
-        if (rc == VX_OK)
-            rc = vx_store_fenv_variants_get(st, w.feature, w.env, &list, &err);
-        vx_store_done(st);
-    }
-    vx_reply_result(
-        rep, rc, &err, 200,
-        rc ? NULL : json_pack("{s:i, s:o}", "version", 1, "variants", list));
+    vx_reply_read(req, rep, load_variants);
 }
 
 static void on_variants_put(struct vx_req *req, struct vx_reply *rep)

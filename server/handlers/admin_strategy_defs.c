@@ -89,32 +89,13 @@ static int read_def(json_t *body, const char **title, const char **desc,
 /* GET /api/admin/strategies */
 static void on_list(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_strategy_defs_list(req->app->store, &list, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(
-        rep, rc, &err, 200,
-        rc ? NULL : json_pack("{s:i, s:o}", "version", 1, "strategies", list));
+    vx_reply_list(req, rep, vx_store_strategy_defs_list, 1, "strategies");
 }
 
 /* GET /api/admin/strategies/:name */
 static void on_get(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *def = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_strategy_def_get(req->app->store,
-                                       vx_req_param(req, "name"), &def, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(rep, rc, &err, 200, def);
+    vx_reply_get(req, rep, vx_store_strategy_def_get, "name");
 }
 
 /* POST /api/admin/strategies */

@@ -120,23 +120,27 @@ static int64_t owner_of(json_t *t)
     return json_integer_value(json_object_get(t, "userId"));
 }
 
-/* GET /api/admin/api-tokens: every token that is not personal. */
-static void on_list(struct vx_req *req, struct vx_reply *rep)
+/* {tokens}: every token that is not personal (a vx_read_fn). */
+static int load_list(struct vx_store *st, struct vx_req *req, json_t **out,
+                     struct vx_err *err)
 {
-    struct vx_err err = {0};
     json_t *all = NULL, *list = json_array(), *t;
     size_t i;
-    int rc = vx_store_read(req->app->store, &err);
+    int rc = vx_store_tokens_list(st, NULL, 0, &all, err);
 
-    if (rc == VX_OK) {
-        rc = vx_store_tokens_list(req->app->store, NULL, 0, &all, &err);
-        vx_store_done(req->app->store);
-    }
+    (void)req;
     json_array_foreach (all, i, t)
         if (type_of(t) != VX_TOKEN_PERSONAL)
             json_array_append(list, api_view(t));
     json_decref(all);
-    vx_reply_result(rep, rc, &err, 200, json_pack("{s:o}", "tokens", list));
+    *out = json_pack("{s:o}", "tokens", list);
+    return rc;
+}
+
+/* GET /api/admin/api-tokens: every token that is not personal. */
+static void on_list(struct vx_req *req, struct vx_reply *rep)
+{
+    vx_reply_read(req, rep, load_list);
 }
 
 /* Read the scope of an API token: projects, or project, or all. */

@@ -319,20 +319,22 @@ static void on_service_delete(struct vx_req *req, struct vx_reply *rep)
     delete_user(req, rep, VX_USERS_SERVICE);
 }
 
+/* {user}: the user behind the calling token (a vx_read_fn). */
+static int load_me(struct vx_store *st, struct vx_req *req, json_t **out,
+                   struct vx_err *err)
+{
+    json_t *u = NULL;
+    int rc = vx_store_user_get(st, req->who.user_id, VX_USERS_ANY, &u, err);
+
+    if (rc == VX_OK)
+        *out = json_pack("{s:o}", "user", u);
+    return rc;
+}
+
 /* GET /api/admin/user: the user behind the calling token. */
 static void on_whoami(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_err err = {0};
-    json_t *u = NULL;
-    int rc = vx_store_read(req->app->store, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_user_get(req->app->store, req->who.user_id, VX_USERS_ANY,
-                               &u, &err);
-        vx_store_done(req->app->store);
-    }
-    vx_reply_result(rep, rc, &err, 200,
-                    rc ? NULL : json_pack("{s:o}", "user", u));
+    vx_reply_read(req, rep, load_me);
 }
 
 #define U "/api/admin/user-admin"

@@ -15,21 +15,22 @@
 #include "store/change_requests.h"
 #include "store/projects.h"
 
+/* The change-request settings of the path's project (a vx_read_fn). */
+static int load_config(struct vx_store *st, struct vx_req *req, json_t **out,
+                       struct vx_err *err)
+{
+    const char *project = vx_req_param(req, "projectId");
+    int rc = vx_store_project_exists(st, project, err);
+
+    if (rc == VX_OK)
+        rc = vx_store_cr_config_list(st, project, out, err);
+    return rc;
+}
+
+/* GET P/change-requests/config */
 static void on_config_get(struct vx_req *req, struct vx_reply *rep)
 {
-    struct vx_store *st = req->app->store;
-    const char *project = vx_req_param(req, "projectId");
-    struct vx_err err = {0};
-    json_t *list = NULL;
-    int rc = vx_store_read(st, &err);
-
-    if (rc == VX_OK) {
-        rc = vx_store_project_exists(st, project, &err);
-        if (rc == VX_OK)
-            rc = vx_store_cr_config_list(st, project, &list, &err);
-        vx_store_done(st);
-    }
-    vx_reply_result(rep, rc, &err, 200, list);
+    vx_reply_read(req, rep, load_config);
 }
 
 /* Settings as the audit log shows them: {changeRequestsEnabled, …}. */
@@ -168,22 +169,22 @@ static void on_pending(struct vx_req *req, struct vx_reply *rep)
     list(req, rep, &f);
 }
 
-static void on_get(struct vx_req *req, struct vx_reply *rep)
+/* The change request :id of the path's project (a vx_read_fn). */
+static int load_one(struct vx_store *st, struct vx_req *req, json_t **out,
+                    struct vx_err *err)
 {
-    struct vx_store *st = req->app->store;
-    struct vx_err err = {0};
-    json_t *cr = NULL;
     int64_t id = 0;
-    int rc =
-        vx_v_param_id(vx_req_param(req, "id"), "change request", &id, &err);
+    int rc = vx_v_param_id(vx_req_param(req, "id"), "change request", &id, err);
 
     if (rc == VX_OK)
-        rc = vx_store_read(st, &err);
-    if (rc == VX_OK) {
-        rc = vx_store_cr_get(st, vx_req_param(req, "projectId"), id, &cr, &err);
-        vx_store_done(st);
-    }
-    vx_reply_result(rep, rc, &err, 200, cr);
+        rc = vx_store_cr_get(st, vx_req_param(req, "projectId"), id, out, err);
+    return rc;
+}
+
+/* GET P/change-requests/:id */
+static void on_get(struct vx_req *req, struct vx_reply *rep)
+{
+    vx_reply_read(req, rep, load_one);
 }
 
 static const char *const states[] = {"In review", "Approved", "Rejected",

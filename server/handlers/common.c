@@ -3,6 +3,7 @@
  */
 #include "handlers/common.h"
 
+#include "app.h"
 #include "store/projects.h"
 #include "store/segments.h"
 
@@ -76,4 +77,90 @@ int vx_guard_segment(struct vx_store *st, int64_t id, struct vx_err *err)
                     (long long)id, env, project, project, env);
     json_decref(use);
     return rc;
+}
+
+/* What the read of a reply_read() runs, and with what. */
+struct read_how {
+    int (*run)(struct vx_store *st, struct vx_req *req,
+               const struct read_how *how, json_t **out, struct vx_err *err);
+    vx_read_fn *read; /* for run_read() */
+    vx_list_fn *list; /* for run_list() */
+    vx_get_fn *get;   /* for run_get() */
+    int version;      /* of a list; none when not above 0 */
+    const char *key;  /* of a list, or the path parameter of a get */
+};
+
+/*
+ * Run how inside a read bracket on the store of req and reply 200 with
+ * what it found, or with its error.
+ */
+static void reply_read(struct vx_req *req, struct vx_reply *rep,
+                       const struct read_how *how)
+{
+    struct vx_store *st = req->app->store;
+    struct vx_err err = {0};
+    json_t *out = NULL;
+    int rc = vx_store_read(st, &err);
+
+    if (rc == VX_OK) {
+        rc = how->run(st, req, how, &out, &err);
+        vx_store_done(st);
+    }
+    vx_reply_result(rep, rc, &err, 200, out);
+}
+
+/* The run of vx_reply_read(): its vx_read_fn. */
+static int run_read(struct vx_store *st, struct vx_req *req,
+                    const struct read_how *how, json_t **out,
+                    struct vx_err *err)
+{
+    return how->read(st, req, out, err);
+}
+
+void vx_reply_read(struct vx_req *req, struct vx_reply *rep, vx_read_fn *fn)
+{
+    struct read_how how = {run_read, fn, NULL, NULL, 0, NULL};
+
+    reply_read(req, rep, &how);
+}
+
+/* The run of vx_reply_list(): the list, wrapped as how says. */
+static int run_list(struct vx_store *st, struct vx_req *req,
+                    const struct read_how *how, json_t **out,
+                    struct vx_err *err)
+{
+    json_t *list = NULL;
+    int rc = how->list(st, &list, err);
+
+    (void)req;
+    if (rc || !how->key)
+        *out = list;
+    else if (how->version > 0)
+        *out = json_pack("{s:i, s:o}", "version", how->version, how->key, list);
+    else
+        *out = json_pack("{s:o}", how->key, list);
+    return rc;
+}
+
+void vx_reply_list(struct vx_req *req, struct vx_reply *rep, vx_list_fn *fn,
+                   int version, const char *key)
+{
+    struct read_how how = {run_list, NULL, fn, NULL, version, key};
+
+    reply_read(req, rep, &how);
+}
+
+/* The run of vx_reply_get(): the entity the path parameter names. */
+static int run_get(struct vx_store *st, struct vx_req *req,
+                   const struct read_how *how, json_t **out, struct vx_err *err)
+{
+    return how->get(st, vx_req_param(req, how->key), out, err);
+}
+
+void vx_reply_get(struct vx_req *req, struct vx_reply *rep, vx_get_fn *fn,
+                  const char *param)
+{
+    struct read_how how = {run_get, NULL, NULL, fn, 0, param};
+
+    reply_read(req, rep, &how);
 }

@@ -1,7 +1,7 @@
 /*
  * What the admin handlers share: who is acting, the change-request
- * guard of protected environments, and finishing a reply from a result
- * code.
+ * guard of protected environments, finishing a reply from a result
+ * code, and replying with what a read of the store finds.
  */
 #ifndef VX_HANDLERS_COMMON_H
 #define VX_HANDLERS_COMMON_H
@@ -45,5 +45,38 @@ int vx_guard_segment(struct vx_store *st, int64_t id, struct vx_err *err);
  */
 void vx_reply_result(struct vx_reply *rep, int rc, const struct vx_err *err,
                      int status, json_t *body);
+
+/*
+ * A read for vx_reply_read(): find in st what req asks for and set *out
+ * (NULL on entry) to a new reference the caller then owns, also when
+ * an error is returned. VX_OK, or a negative VX_E* code with err set.
+ */
+typedef int vx_read_fn(struct vx_store *st, struct vx_req *req, json_t **out,
+                       struct vx_err *err);
+
+/*
+ * Run fn inside a read bracket on the store of req and reply 200 with
+ * what it found, or with its error.
+ */
+void vx_reply_read(struct vx_req *req, struct vx_reply *rep, vx_read_fn *fn);
+
+/* A store call that lists every entity of a kind into *out (new). */
+typedef int vx_list_fn(struct vx_store *st, json_t **out, struct vx_err *err);
+
+/*
+ * vx_reply_read() of the list fn makes: the body itself when key is
+ * NULL, else {key: list}, with "version": version first when version is
+ * above 0.
+ */
+void vx_reply_list(struct vx_req *req, struct vx_reply *rep, vx_list_fn *fn,
+                   int version, const char *key);
+
+/* A store call that finds the entity named name into *out (new). */
+typedef int vx_get_fn(struct vx_store *st, const char *name, json_t **out,
+                      struct vx_err *err);
+
+/* vx_reply_read() of the entity named by the path parameter param. */
+void vx_reply_get(struct vx_req *req, struct vx_reply *rep, vx_get_fn *fn,
+                  const char *param);
 
 #endif
