@@ -227,24 +227,222 @@ static int cr_event(struct vx_store *st, const struct vx_actor *who,
     return rc;
 }
 
+/* The change stored as row c (of vx_store_cr_changes()) into *ch. */
+static void change_of_row(json_t *c, struct change *ch)
+{
+    ch->feature = json_string_value(json_object_get(c, "feature"));
+    ch->action = json_string_value(json_object_get(c, "action"));
+    ch->payload = json_object_get(c, "payload");
+    ch->segment = json_integer_value(json_object_get(c, "segmentId"));
+}
+
+/* "action of flag \"f\"" or "action of segment n" for c, into buf. */
+static void describe(const struct change *c, char *buf, size_t len)
+{
+    if (c->feature)
+        snprintf(buf, len, "%s of flag \"%s\"", c->action, c->feature);
+    else
+        snprintf(buf, len, "%s of segment %lld", c->action,
+                 (long long)c->segment);
+}
+
 /*
- * Run every change of cs (n of them) and undo them all: a dry run.
- *
- * NEEDSWORK: the new changes are tried on the current state only, not
- * on top of the changes already in the request, so two changes that
- * contradict each other (delete a strategy, then update it) are both
- * accepted and the request conflicts when applied.
+ * What adding changes checks: the changes already in the open request,
+ * in the order they were added, then the new ones.
  */
-static int try_changes(struct vx_store *st, const struct vx_actor *who,
-                       const char *project, const char *env,
-                       const struct change *cs, size_t n, struct vx_err *err)
+struct plan {
+    const struct vx_actor *who;
+    const char *project;
+    const char *env;
+    int64_t request;    /* the open request, 0 when there is none */
+    json_t *rows;       /* its changes (vx_store_cr_changes()) */
+    struct change *seq; /* rows, then the new changes */
+    size_t old;         /* how many of seq come from rows */
+    size_t len;         /* how many in all */
+};
+
+/*
+ * Run the first k changes of p, then change j when k <= j < p->len,
+ * and undo them all: a dry run. *failed gets the index of the change
+ * that failed.
+ */
+static int dry_run(struct vx_store *st, const struct plan *p, size_t k,
+                   size_t j, size_t *failed, struct vx_err *err)
 {
     int rc = vx_store_savepoint(st, err);
 
-    for (size_t i = 0; rc == VX_OK && i < n; i++)
-        rc = run_change(st, who, project, env, &cs[i], err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; rc == VX_OK && i < k; i++) {
+        *failed = i;
+        rc = run_change(st, p->who, p->project, p->env, &p->seq[i], err);
+    }
+    if (rc == VX_OK && j >= k && j < p->len) {
+        *failed = j;
+        rc = run_change(st, p->who, p->project, p->env, &p->seq[j], err);
+    }
     vx_store_savepoint_undo(st);
     return rc;
+}
+
+/* Where new change i of p is in the request body. */
+static void body_place(const struct plan *p, size_t i, char *buf, size_t len)
+{
+    if (p->len - p->old == 1)
+        snprintf(buf, len, "/body");
+    else
+        snprintf(buf, len, "/body/%zu", i - p->old);
+}
+
+/*
+ * The 409 of change i of the open request, which fails now with the
+ * error in err: the request can no longer apply as it is.
+ */
+static int stale(const struct plan *p, size_t i, struct vx_err *err)
+{
+    json_t *row = json_array_get(p->rows, i);
+    char what[160], why[sizeof(err->msg)];
+
+    describe(&p->seq[i], what, sizeof(what));
+    snprintf(why, sizeof(why), "%s", err->msg);
+    return vx_err_set(err, VX_ECONFLICT, NULL,
+                      "change request %lld no longer applies as it is, so "
+                      "nothing can be added to it: its change %lld (%s) "
+                      "fails: %s; cancel it and add the changes to a new "
+                      "request",
+                      (long long)p->request,
+                      (long long)json_integer_value(json_object_get(row, "id")),
+                      what, why);
+}
+
+/*
+ * New change i of p fails on its own with rc and err: add why when it
+ * names a strategy that an earlier change of p adds.
+ */
+static int alone(const struct plan *p, size_t i, int rc, struct vx_err *err)
+{
+    const struct change *c = &p->seq[i];
+    char msg[sizeof(err->msg)], path[sizeof(err->path)];
+
+    if (!c->feature || (strcmp(c->action, "updateStrategy") &&
+                        strcmp(c->action, "deleteStrategy") &&
+                        strcmp(c->action, "reorderStrategy")))
+        return rc;
+    for (size_t k = 0; k < i; k++) {
+        if (!p->seq[k].feature || strcmp(p->seq[k].feature, c->feature) ||
+            strcmp(p->seq[k].action, "addStrategy"))
+            continue;
+        snprintf(msg, sizeof(msg), "%s", err->msg);
+        snprintf(path, sizeof(path), "%s", err->path);
+        return vx_err_set(err, rc, *path ? path : NULL,
+                          "%s (a strategy added by a change request gets "
+                          "its id only when the request is applied, so "
+                          "no change can name it before then: put it in "
+                          "its addStrategy change as it should end up)",
+                          msg);
+    }
+    return rc;
+}
+
+/*
+ * New change i of p fails with rc and err after change k of p, though
+ * not without it: say that it conflicts with that change.
+ */
+static int conflicts(const struct plan *p, size_t i, size_t k, int rc,
+                     struct vx_err *err)
+{
+    char msg[sizeof(err->msg)], path[sizeof(err->path)];
+    char what[160], with[160], place[32], before[32];
+
+    snprintf(msg, sizeof(msg), "%s", err->msg);
+    snprintf(path, sizeof(path), "%s", err->path);
+    describe(&p->seq[i], what, sizeof(what));
+    describe(&p->seq[k], with, sizeof(with));
+    body_place(p, i, place, sizeof(place));
+    if (k >= p->old) {
+        body_place(p, k, before, sizeof(before));
+        return vx_err_set(err, rc, *path ? path : NULL,
+                          "`%s` (%s) conflicts with `%s` (%s) before it: %s",
+                          place, what, before, with, msg);
+    }
+    return vx_err_set(
+        err, rc, *path ? path : NULL,
+        "`%s` (%s) conflicts with the changes already in change request "
+        "%lld: after its change %lld (%s), %s",
+        place, what, (long long)p->request,
+        (long long)json_integer_value(
+            json_object_get(json_array_get(p->rows, k), "id")),
+        with, msg);
+}
+
+/*
+ * Check the new changes of p on top of the changes already in the
+ * request, by running them all in order and undoing them. A new
+ * change that fails is refused with its operation's error; when it
+ * would pass on its own, the message names the first earlier change
+ * after which it fails.
+ */
+static int try_changes(struct vx_store *st, const struct plan *p,
+                       struct vx_err *err)
+{
+    size_t failed = 0, at = 0, k;
+    int rc = dry_run(st, p, p->len, p->len, &failed, err);
+
+    if (rc == VX_OK || rc == VX_EDB || rc == VX_EINTERNAL)
+        return rc;
+    if (failed < p->old)
+        return stale(p, failed, err);
+    for (k = 0; k <= failed; k++) {
+        rc = dry_run(st, p, k, failed, &at, err);
+        if (rc)
+            break;
+    }
+    if (rc == VX_OK || rc == VX_EDB || rc == VX_EINTERNAL)
+        return rc;
+    if (k == 0)
+        return alone(p, failed, rc, err);
+    return conflicts(p, failed, k - 1, rc, err);
+}
+
+/*
+ * Fill p with who's open request in project/env (if any) and its
+ * changes, followed by the n new changes cs; release with plan_free().
+ */
+static int plan_make(struct vx_store *st, const struct vx_actor *who,
+                     const char *project, const char *env,
+                     const struct change *cs, size_t n, struct plan *p,
+                     struct vx_err *err)
+{
+    int rc =
+        vx_store_cr_open_find(st, project, env, who->user_id, &p->request, err);
+
+    p->who = who;
+    p->project = project;
+    p->env = env;
+    if (rc == VX_ENOTFOUND) {
+        p->request = 0;
+        p->rows = json_array();
+        rc = VX_OK;
+    } else if (rc == VX_OK) {
+        rc = vx_store_cr_changes(st, p->request, &p->rows, err);
+    }
+    if (rc)
+        return rc;
+    p->old = json_array_size(p->rows);
+    p->len = p->old + n;
+    p->seq = vx_calloc(p->len ? p->len : 1, sizeof(*p->seq));
+    for (size_t i = 0; i < p->old; i++)
+        change_of_row(json_array_get(p->rows, i), &p->seq[i]);
+    for (size_t i = 0; i < n; i++)
+        p->seq[p->old + i] = cs[i];
+    return VX_OK;
+}
+
+/* Release what plan_make() filled in p. */
+static void plan_free(struct plan *p)
+{
+    json_decref(p->rows);
+    free(p->seq);
 }
 
 /*
@@ -337,6 +535,7 @@ int vx_op_cr_add(struct vx_store *st, const struct vx_actor *who,
 {
     size_t n = json_array_size(changes);
     struct change *cs = vx_calloc(n ? n : 1, sizeof(*cs));
+    struct plan plan = {0};
     json_t *cr = NULL;
     int64_t approvals = 1;
     char base[32];
@@ -352,13 +551,16 @@ int vx_op_cr_add(struct vx_store *st, const struct vx_actor *who,
     if (rc == VX_OK)
         rc = check_protected(st, project, env, &approvals, err);
     if (rc == VX_OK)
-        rc = try_changes(st, who, project, env, cs, n, err);
+        rc = plan_make(st, who, project, env, cs, n, &plan, err);
+    if (rc == VX_OK)
+        rc = try_changes(st, &plan, err);
     if (rc == VX_OK)
         rc = open_request(st, who, project, env, approvals, id, &cr, err);
     if (rc == VX_OK)
         rc = store_changes(st, who, cr, cs, n, err);
     if (rc == VX_OK)
         rc = reopen(st, cr, err);
+    plan_free(&plan);
     json_decref(cr);
     free(cs);
     return rc;
@@ -421,15 +623,11 @@ static int run_all(struct vx_store *st, const struct vx_actor *who, json_t *cr,
     int rc = vx_store_savepoint(st, err);
 
     json_array_foreach (changes, i, c) {
-        struct change ch = {
-            json_string_value(json_object_get(c, "feature")),
-            json_string_value(json_object_get(c, "action")),
-            json_object_get(c, "payload"),
-            json_integer_value(json_object_get(c, "segmentId")),
-        };
+        struct change ch;
 
         if (rc)
             break;
+        change_of_row(c, &ch);
         rc = run_change(st, who, project, env, &ch, err);
         if (rc && rc != VX_EDB && rc != VX_EINTERNAL) {
             vx_buf_addf(reason,
