@@ -680,6 +680,228 @@ START_TEST(test_conflict)
 }
 END_TEST
 
+/* Token's change to flag: action with payload (JSON text); returns r. */
+static long add_change(const char *token, const char *flag, const char *action,
+                       const char *payload, struct resp *r)
+{
+    char body[512];
+
+    snprintf(body, sizeof(body),
+             "{\"feature\":\"%s\",\"action\":\"%s\",\"payload\":%s}", flag,
+             action, payload);
+    return req(&s, "POST", PROD_CR, token, body, r);
+}
+
+/* Number of changes of request id, all flags together. */
+static size_t change_count(long long id)
+{
+    struct resp r;
+    json_t *f;
+    size_t i, n = 0;
+
+    get_cr(id, &r);
+    json_array_foreach (jget(r.json, "features"), i, f)
+        n += json_array_size(json_object_get(f, "changes"));
+    n += json_array_size(jget(r.json, "segments"));
+    resp_free(&r);
+    return n;
+}
+
+/* Submit request id as alice, approve it as bob, apply it as alice. */
+static void review_and_apply(long long id)
+{
+    ck_assert_int_eq(move(alice, id, "In review", NULL), 200);
+    ck_assert_int_eq(move(bob, id, "Approved", NULL), 200);
+    ck_assert_int_eq(move(alice, id, "Applied", NULL), 200);
+    assert_state(id, "Applied");
+}
+
+/* Changes that contradict those already in the request are refused. */
+START_TEST(test_contradicting_changes_refused)
+{
+    struct resp r;
+    char sid[64], payload[128], *before;
+    long long id;
+
+    make_flag("f");
+    make_flag("g");
+    ck_assert_int_eq(req_j(&s, "POST", E "/strategies", ADMIN, &r, "{s:s}",
+                           "name", "default"),
+                     200);
+    snprintf(sid, sizeof(sid), "%s", jstr(r.json, "id"));
+    resp_free(&r);
+    protect("production", 1, 1);
+    before = prod_state("f");
+
+    /* Delete strategy X, then update it: the update is refused. */
+    snprintf(payload, sizeof(payload), "{\"id\":\"%s\"}", sid);
+    ck_assert_int_eq(add_change(alice, "f", "deleteStrategy", payload, &r),
+                     200);
+    id = jint(r.json, "id");
+    resp_free(&r);
+    snprintf(payload, sizeof(payload),
+             "{\"id\":\"%s\",\"name\":\"default\",\"title\":\"t\"}", sid);
+    add_change(alice, "f", "updateStrategy", payload, &r);
+    assert_err(&r, 404,
+               "conflicts with the changes already in change "
+               "request 1: after its change 1 (deleteStrategy of "
+               "flag \"f\")");
+    assert_err(&r, 404, sid);
+    resp_free(&r);
+    ck_assert_uint_eq(change_count(id), 1);
+    get_cr(id, &r);
+    ck_assert_str_eq(jstr(r.json, "features[0].changes[0].action"),
+                     "deleteStrategy");
+    resp_free(&r);
+    /* On its own, against the flag as it is, the update is fine. */
+    ck_assert_int_eq(add_change(bob, "f", "updateStrategy", payload, NULL),
+                     200);
+
+    /* Archive a flag, then turn it on: refused. */
+    ck_assert_int_eq(add_change(alice, "g", "archiveFeature", "{}", NULL), 200);
+    add_change(alice, "g", "updateEnabled", "{\"enabled\":true}", &r);
+    /* Change 2 is bob's: ids count across requests. */
+    assert_err(&r, 404, "after its change 3 (archiveFeature of flag \"g\")");
+    resp_free(&r);
+    ck_assert_uint_eq(change_count(id), 2);
+
+    /* The same pair in one body: the second names the first. */
+    ck_assert_int_eq(move(alice, id, "Cancelled", NULL), 200);
+    req(&s, "POST", PROD_CR, alice,
+        "[{\"feature\":\"g\",\"action\":\"archiveFeature\"},"
+        "{\"feature\":\"g\",\"action\":\"updateEnabled\","
+        "\"payload\":{\"enabled\":true}}]",
+        &r);
+    assert_err(&r, 404,
+               "`/body/1` (updateEnabled of flag \"g\") conflicts "
+               "with `/body/0` (archiveFeature of flag \"g\")");
+    resp_free(&r);
+    ck_assert_int_eq(count_events("change-request-added"), 3);
+    req(&s, "GET", CRS "?state=Draft", ADMIN, NULL, &r);
+    ck_assert_uint_eq(json_array_size(r.json), 1); /* bob's only */
+    resp_free(&r);
+
+    /* A strategy added in the request has no id yet to name. */
+    ck_assert_int_eq(
+        add_change(alice, "g", "addStrategy", "{\"name\":\"default\"}", &r),
+        200);
+    id = jint(r.json, "id");
+    resp_free(&r);
+    add_change(alice, "g", "deleteStrategy", "{\"id\":\"unknown\"}", &r);
+    assert_err(&r, 404, "gets its id only when the request is applied");
+    resp_free(&r);
+    ck_assert_uint_eq(change_count(id), 1);
+
+    /* Nothing reached the flags. */
+    {
+        char *after = prod_state("f");
+
+        ck_assert_str_eq(after, before);
+        free(after);
+    }
+    free(before);
+    ck_assert(!prod_on("g"));
+}
+END_TEST
+
+/* A request whose own changes no longer apply takes no more. */
+START_TEST(test_stale_request_takes_no_more)
+{
+    struct resp r;
+    long long id;
+
+    make_flag("f");
+    make_flag("g");
+    protect("production", 1, 1);
+    id = add_enable(alice, "f");
+    /* f is off in production, so archiving it directly is allowed. */
+    ck_assert_int_eq(req(&s, "DELETE", P "/features/f", ADMIN, NULL, NULL),
+                     202);
+    add_change(alice, "g", "updateEnabled", "{\"enabled\":true}", &r);
+    assert_err(&r, 409, "change request 1 no longer applies as it is");
+    assert_err(&r, 409, "its change 1 (updateEnabled of flag \"f\") fails");
+    assert_err(&r, 409, "cancel it");
+    resp_free(&r);
+    ck_assert_uint_eq(change_count(id), 1);
+    ck_assert_int_eq(move(alice, id, "Cancelled", NULL), 200);
+    ck_assert_int_gt(add_enable(alice, "g"), id);
+}
+END_TEST
+
+/*
+ * Changes that build on each other are accepted, and apply runs them in
+ * the order they were added.
+ */
+START_TEST(test_consistent_changes_apply_in_order)
+{
+    struct resp r;
+    json_t *ev;
+    const char *types[4] = {NULL};
+    const char *want[4] = {"feature-strategy-add",
+                           "feature-environment-enabled",
+                           "feature-environment-variants-updated",
+                           "feature-environment-variants-updated"};
+    size_t i, n = 0;
+    long long id;
+
+    make_flag("f");
+    protect("production", 1, 1);
+    ck_assert_int_eq(
+        req(&s, "POST", PROD_CR, alice,
+            "[{\"feature\":\"f\",\"action\":\"addStrategy\","
+            "\"payload\":{\"name\":\"flexibleRollout\",\"parameters\":"
+            "{\"rollout\":\"10\",\"stickiness\":\"default\","
+            "\"groupId\":\"f\"}}},"
+            "{\"feature\":\"f\",\"action\":\"updateEnabled\","
+            "\"payload\":{\"enabled\":true}}]",
+            &r),
+        200);
+    id = jint(r.json, "id");
+    resp_free(&r);
+    ck_assert_int_eq(add_change(alice, "f", "patchVariant",
+                                "{\"variants\":[{\"name\":\"a\"}]}", NULL),
+                     200);
+    ck_assert_int_eq(add_change(alice, "f", "patchVariant",
+                                "{\"variants\":[{\"name\":\"b\"},"
+                                "{\"name\":\"c\"}]}",
+                                NULL),
+                     200);
+    ck_assert_uint_eq(change_count(id), 4);
+    ck_assert(!prod_on("f"));
+    review_and_apply(id);
+
+    /* Turning on a flag without strategies would add a default one:
+     * there is only the rollout, so the strategy came first. The last
+     * variants win. */
+    req(&s, "GET", P "/features/f", ADMIN, NULL, &r);
+    ck_assert(json_is_true(jget(r.json, "environments[1].enabled")));
+    ck_assert_uint_eq(
+        json_array_size(jget(r.json, "environments[1].strategies")), 1);
+    ck_assert_str_eq(jstr(r.json, "environments[1].strategies[0].name"),
+                     "flexibleRollout");
+    ck_assert_uint_eq(json_array_size(jget(r.json, "environments[1].variants")),
+                      2);
+    ck_assert_str_eq(jstr(r.json, "environments[1].variants[0].name"), "b");
+    ck_assert_str_eq(jstr(r.json, "environments[1].variants[1].name"), "c");
+    resp_free(&r);
+
+    /* The audit log, oldest first, shows the four in order. */
+    req(&s, "GET", "/api/admin/events?limit=1000", ADMIN, NULL, &r);
+    for (i = json_array_size(jget(r.json, "events")); i-- > 0;) {
+        ev = json_array_get(jget(r.json, "events"), i);
+        if (!strstr(json_string_value(json_object_get(ev, "createdBy")),
+                    "(change request"))
+            continue;
+        ck_assert_uint_lt(n, 4);
+        types[n++] = json_string_value(json_object_get(ev, "type"));
+    }
+    ck_assert_uint_eq(n, 4);
+    for (i = 0; i < 4; i++)
+        ck_assert_str_eq(types[i], want[i]);
+    resp_free(&r);
+}
+END_TEST
+
 struct racer {
     const char *token;
     long long id;
@@ -1096,6 +1318,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_edit_drops_approvals);
     tcase_add_test(tc, test_protection_changes_while_open);
     tcase_add_test(tc, test_conflict);
+    tcase_add_test(tc, test_contradicting_changes_refused);
+    tcase_add_test(tc, test_stale_request_takes_no_more);
+    tcase_add_test(tc, test_consistent_changes_apply_in_order);
     tcase_add_test(tc, test_races);
     tcase_add_test(tc, test_schedule_across_restart);
     tcase_add_test(tc, test_schedule_of_archived_flag_fails);
