@@ -1,7 +1,9 @@
 /*
  * The rules of change requests: which change may be added, who may move
  * a request to which state, and applying it in one transaction with a
- * check that nothing it touches moved since. Rows are read and written
+ * check that nothing it touches moved since. A new change is checked on
+ * top of the request's own changes, replayed in order through the same
+ * run_change() that apply uses. Rows are read and written
  * through store/change_requests.h; the changes themselves run through
  * the flag and strategy operations (ops/features.h, ops/strategies.h),
  * which record their own audit events.

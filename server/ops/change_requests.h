@@ -2,11 +2,12 @@
  * Change requests: the rules. A request gathers changes to one
  * environment of one project; it moves Draft → In review → Approved →
  * Applied (or Scheduled, then Applied), or ends Rejected, Cancelled or
- * Conflicted. Each change is checked when it is added by running its
- * operation and undoing it; applying runs every change in the caller's
- * transaction, unless a flag or segment it touches has changed since
- * the change was added: then nothing is applied and the request becomes
- * Conflicted, with the reason kept.
+ * Conflicted. Each change is checked when it is added by running the
+ * request's changes, in the order they were added, then the new ones,
+ * and undoing them all; applying runs every change in that order in the
+ * caller's transaction, unless a flag or segment it touches has changed
+ * since the change was added: then nothing is applied and the request
+ * becomes Conflicted, with the reason kept.
  *
  * Every function runs inside a write transaction the caller opened
  * with vx_store_begin() and records its audit events there. Objects
@@ -26,8 +27,11 @@
  * Add changes (an array of {feature, action, payload}) to the open
  * request (Draft, In review or Approved) of who in project and env,
  * creating a Draft when there is none. Refused (VX_ECONFLICT) when env
- * is not protected by change requests; a change that its operation
- * refuses is refused with that operation's error, and nothing is added.
+ * is not protected by change requests. The new changes are run after
+ * the request's own changes, in order, and undone: a change that its
+ * operation refuses there is refused with that operation's error (the
+ * message names the earlier change it conflicts with), and nothing is
+ * added. When the request's own changes no longer run, VX_ECONFLICT.
  * Adding to a request in review or approved drops its approvals and
  * puts it back In review. *id gets the request's id.
  */
