@@ -56,10 +56,9 @@ static void on_list(struct vx_req *req, struct vx_reply *rep)
 }
 
 /*
- * Check one tag object; where names it in errors ("/body/tags/0").
- *
- * NEEDSWORK: any URL-safe tag type is accepted; Unleash only takes types
- * created first under /api/admin/tag-types, which Vexil does not have.
+ * Check the shape of one tag object; where names it in errors
+ * ("/body/tags/0"). Whether its type exists is checked when it is
+ * stored (vx_op_feature_tag, vx_op_feature_create).
  */
 static int check_tag(json_t *tag, const char *where, struct vx_err *err)
 {

@@ -4,8 +4,10 @@
  */
 #include "ops/features.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "ops/tag_types.h"
 #include "store/features.h"
 #include "store/projects.h"
 
@@ -116,11 +118,17 @@ int vx_op_feature_create(struct vx_store *st, const struct vx_actor *who,
         rc = vx_store_feature_insert(st, project, name, type, description,
                                      impression_data, who->user_id, err);
     json_array_foreach (tags, i, tag) {
+        const char *kind = json_string_value(json_object_get(tag, "type"));
+        char where[64];
+
         if (rc)
             break;
-        rc = vx_store_feature_tag_add(
-            st, name, json_string_value(json_object_get(tag, "type")),
-            json_string_value(json_object_get(tag, "value")), err);
+        snprintf(where, sizeof(where), "/body/tags/%zu/type", i);
+        rc = vx_op_tag_type_require(st, kind, where, err);
+        if (rc == VX_OK)
+            rc = vx_store_feature_tag_add(
+                st, name, kind,
+                json_string_value(json_object_get(tag, "value")), err);
         /* The same tag twice in one request is one tag. */
         if (rc == VX_ECONFLICT)
             rc = VX_OK;
@@ -376,6 +384,8 @@ int vx_op_feature_tag(struct vx_store *st, const struct vx_actor *who,
            *tag = json_pack("{s:s, s:s}", "type", type, "value", value);
     int rc = find_any(st, feature, &row, err);
 
+    if (rc == VX_OK && add)
+        rc = vx_op_tag_type_require(st, type, "/body/type", err);
     if (rc == VX_OK)
         rc = add ? vx_store_feature_tag_add(st, feature, type, value, err)
                  : vx_store_feature_tag_remove(st, feature, type, value, err);

@@ -46,7 +46,8 @@ int vx_op_feature_get(struct vx_store *st, const char *project,
 
 /*
  * Create a flag in project, with tags (an array of {type, value}
- * already validated; may be NULL). *out (caller owns) is the new flag.
+ * already validated; may be NULL; each type must exist, else VX_EINVAL
+ * at /body/tags/<i>/type). *out (caller owns) is the new flag.
  */
 int vx_op_feature_create(struct vx_store *st, const struct vx_actor *who,
                          const char *project, const char *name,
@@ -104,7 +105,10 @@ int vx_op_feature_clone(struct vx_store *st, const struct vx_actor *who,
                         const char *name, int replace_group, json_t **out,
                         struct vx_err *err);
 
-/* Add (add true) or remove a tag of a flag, in any project. */
+/*
+ * Add (add true) or remove a tag of a flag, in any project. Adding one
+ * of a tag type that does not exist is VX_EINVAL at /body/type.
+ */
 int vx_op_feature_tag(struct vx_store *st, const struct vx_actor *who,
                       const char *feature, const char *type, const char *value,
                       int add, struct vx_err *err);

@@ -7,7 +7,6 @@
  */
 #include "ops/strategies.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "store/projects.h"
 #include "store/segments.h"
 #include "store/strategies.h"
+#include "store/strategy_defs.h"
 #include "util.h"
 #include "vx_alloc.h"
 
@@ -288,6 +288,21 @@ int vx_op_variants_check_opts(json_t *in, int with_overrides,
 
 /* ---- strategies ---- */
 
+/* True when s is a whole number from 0 to 100 written in digits. */
+static int percentage_ok(const char *s)
+{
+    int n = 0;
+
+    if (!s[0])
+        return 0;
+    for (const char *c = s; *c; c++) {
+        if (*c < '0' || *c > '9' || c - s > 2)
+            return 0;
+        n = n * 10 + (*c - '0');
+    }
+    return n <= 100;
+}
+
 /*
  * Check flexibleRollout's rollout in params (0..100, 100 when absent)
  * and default its stickiness and groupId.
@@ -297,14 +312,10 @@ static int rollout_defaults(json_t *params, const char *feature,
 {
     const char *r = json_string_value(json_object_get(params, "rollout"));
     const char *v;
-    char *end = NULL;
-    long pct;
 
     if (!r)
         json_object_set_new(params, "rollout", json_string("100"));
-    errno = 0;
-    pct = r ? strtol(r, &end, 10) : 100;
-    if (r && (!r[0] || *end || errno || pct < 0 || pct > 100))
+    else if (!percentage_ok(r))
         return vx_err_set(err, VX_EINVAL, "/body/parameters/rollout",
                           "`/body/parameters/rollout` must be a whole "
                           "number from 0 to 100; got \"%s\"",
@@ -319,20 +330,59 @@ static int rollout_defaults(json_t *params, const char *feature,
 }
 
 /*
- * Check parameter values (strings; numbers become strings) of body into
- * a new object, and fill in flexibleRollout's defaults.
- *
- * NEEDSWORK: parameters are not checked against the strategy's own
- * definition (required ones, list and percentage types of custom
- * strategies); only flexibleRollout's rollout is range-checked.
+ * Check value v (NULL when absent) of parameter definition d, as SDKs
+ * read it: required ones not empty; percentage a whole number from 0 to
+ * 100, number a number, boolean "true" or "false" (when given). A list
+ * is a comma-separated string, which any string is.
  */
-static int check_parameters(json_t *body, const char *strategy,
-                            const char *feature, json_t **out,
-                            struct vx_err *err)
+static int check_param_value(json_t *d, const char *v, struct vx_err *err)
 {
-    json_t *in = NULL, *v;
+    const char *name = json_string_value(json_object_get(d, "name"));
+    const char *type = json_string_value(json_object_get(d, "type"));
+    char where[160];
+    double num;
+
+    if (!name)
+        return VX_OK;
+    snprintf(where, sizeof(where), "/body/parameters/%s", name);
+    if (!v || !v[0])
+        return json_is_true(json_object_get(d, "required"))
+                   ? vx_err_set(err, VX_EINVAL, where,
+                                "`%s` is required by the strategy and "
+                                "must not be empty",
+                                where)
+                   : VX_OK;
+    if (!type)
+        return VX_OK;
+    if (!strcmp(type, "percentage") && !percentage_ok(v))
+        return vx_err_set(err, VX_EINVAL, where,
+                          "`%s` is a percentage: a whole number from 0 "
+                          "to 100; got \"%s\"",
+                          where, v);
+    if (!strcmp(type, "number") && !vx_js_number(v, &num))
+        return vx_err_set(err, VX_EINVAL, where,
+                          "`%s` must be a number; got \"%s\"", where, v);
+    if (!strcmp(type, "boolean") && strcmp(v, "true") && strcmp(v, "false"))
+        return vx_err_set(err, VX_EINVAL, where,
+                          "`%s` must be \"true\" or \"false\"; got \"%s\"",
+                          where, v);
+    return VX_OK;
+}
+
+/*
+ * Check parameter values (strings; numbers become strings) of body into
+ * a new object, fill in flexibleRollout's defaults, then check them
+ * against def, the strategy's definition. Parameters the definition
+ * does not list are kept: SDKs ignore them.
+ */
+static int check_parameters(json_t *body, json_t *def, const char *feature,
+                            json_t **out, struct vx_err *err)
+{
+    const char *strategy = json_string_value(json_object_get(def, "name"));
+    json_t *in = NULL, *v, *d;
     const char *key;
     char where[160], *s = NULL;
+    size_t i;
     int rc = vx_v_object(body, "parameters", VX_OPTIONAL, &in, err);
 
     *out = json_object();
@@ -346,9 +396,18 @@ static int check_parameters(json_t *body, const char *strategy,
         json_object_set_new(*out, key, json_string(s));
         free(s);
     }
-    return strcmp(strategy, "flexibleRollout")
-               ? VX_OK
-               : rollout_defaults(*out, feature, err);
+    if (strategy && !strcmp(strategy, "flexibleRollout"))
+        rc = rollout_defaults(*out, feature, err);
+    json_array_foreach (json_object_get(def, "parameters"), i, d) {
+        const char *name = json_string_value(json_object_get(d, "name"));
+
+        if (rc)
+            break;
+        rc = check_param_value(
+            d, name ? json_string_value(json_object_get(*out, name)) : NULL,
+            err);
+    }
+    return rc;
 }
 
 /* Check the segment ids of body (they exist and may serve project). */
@@ -423,15 +482,16 @@ static int check_strategy(struct vx_store *st, const char *project,
                           struct vx_err *err)
 {
     json_t *params = NULL, *cons = NULL, *segs = NULL, *vars = NULL;
+    json_t *def = NULL;
     const char *name = NULL, *title = NULL;
-    int disabled = 0, defined = 0;
+    int disabled = 0;
     int64_t sort = -1;
     int rc = vx_v_string(body, "name", VX_REQUIRED, 100, &name, err);
 
     *out = NULL;
     if (rc == VX_OK)
-        rc = vx_store_strategy_defined(st, name, &defined, err);
-    if (rc == VX_OK && !defined)
+        rc = vx_store_strategy_def_get(st, name, &def, err);
+    if (rc == VX_ENOTFOUND)
         rc = vx_err_set(err, VX_EINVAL, "/body/name",
                         "strategy \"%s\" is not defined; see GET "
                         "/api/admin/strategies",
@@ -443,7 +503,7 @@ static int check_strategy(struct vx_store *st, const char *project,
     if (rc == VX_OK)
         rc = vx_v_int(body, "sortOrder", VX_OPTIONAL, 0, INT32_MAX, &sort, err);
     if (rc == VX_OK)
-        rc = check_parameters(body, name, feature, &params, err);
+        rc = check_parameters(body, def, feature, &params, err);
     if (rc == VX_OK)
         rc = vx_constraints_check(json_object_get(body, "constraints"),
                                   "/body/constraints", &cons, err);
@@ -459,6 +519,7 @@ static int check_strategy(struct vx_store *st, const char *project,
                          name, "title", title, "disabled", disabled,
                          "parameters", params, "constraints", cons, "variants",
                          vars, "segments", segs, "sortOrder", (json_int_t)sort);
+    json_decref(def);
     json_decref(params);
     json_decref(cons);
     json_decref(segs);

@@ -16,12 +16,14 @@
 #include "validate.h"
 #include "ops/features.h"
 #include "ops/strategies.h"
+#include "ops/tag_types.h"
 #include "store/context.h"
 #include "store/environments.h"
 #include "store/features.h"
 #include "store/projects.h"
 #include "store/segments.h"
 #include "store/strategies.h"
+#include "store/tag_types.h"
 #include "util.h"
 #include "vx_alloc.h"
 
@@ -269,7 +271,7 @@ int vx_op_export(struct vx_store *st, const struct vx_export_query *q,
         json_array(), json_array(), json_array(), json_array(), json_array(),
         json_array(), json_array(), json_array(), json_array(), json_array(),
     };
-    json_t *names = NULL, *env = NULL, *n, *types;
+    json_t *names = NULL, *env = NULL, *n, *types = json_array(), *t;
     size_t i;
     int rc = VX_OK;
 
@@ -289,17 +291,20 @@ int vx_op_export(struct vx_store *st, const struct vx_export_query *q,
     }
     if (rc == VX_OK)
         rc = export_uses(st, &d, err);
-    if (rc == VX_OK) {
-        types = json_array();
-        json_array_foreach (d.tag_types, i, n)
-            json_array_append_new(types, json_pack("{s:O, s:s, s:n}", "name", n,
-                                                   "description", "", "icon"));
-        *out = json_pack("{s:O, s:O, s:O, s:O, s:O, s:o, s:O, s:O}", "features",
+    json_array_foreach (d.tag_types, i, n) {
+        if (rc)
+            break;
+        t = NULL;
+        rc = vx_store_tag_type_get(st, json_string_value(n), &t, err);
+        json_array_append_new(types, t);
+    }
+    if (rc == VX_OK)
+        *out = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "features",
                          d.features, "featureStrategies", d.strategies,
                          "featureEnvironments", d.envs, "featureTags", d.tags,
                          "segments", d.segments, "tagTypes", types,
                          "contextFields", d.context, "dependencies", d.deps);
-    }
+    json_decref(types);
     json_decref(env);
     json_decref(names);
     json_decref(d.features);
@@ -372,7 +377,7 @@ static int doc_list(json_t *data, const char *key, json_t **out,
 /* The document's lists, borrowed from data. */
 struct lists {
     json_t *features, *strategies, *envs, *tags, *segments, *context;
-    json_t *deps;
+    json_t *deps, *tag_types;
     json_t *names; /* owned: flag name -> its document entry */
 };
 
@@ -396,13 +401,9 @@ static int read_lists(json_t *data, struct lists *l, struct vx_err *err)
         (rc = doc_list(data, "featureTags", &l->tags, err)) ||
         (rc = doc_list(data, "segments", &l->segments, err)) ||
         (rc = doc_list(data, "contextFields", &l->context, err)) ||
-        (rc = doc_list(data, "dependencies", &l->deps, err)))
+        (rc = doc_list(data, "dependencies", &l->deps, err)) ||
+        (rc = doc_list(data, "tagTypes", &l->tag_types, err)))
         return rc;
-    /*
-     * NEEDSWORK: tagTypes is accepted and ignored, since tag types are
-     * not stored as entities of their own (any URL-friendly type may
-     * tag a flag); import them once tag types can be defined.
-     */
     json_array_foreach (l->features, i, f) {
         snprintf(base, sizeof(base), "/body/data/features/%zu", i);
         if (!json_is_object(f))
@@ -795,7 +796,38 @@ static int import_env(struct vx_store *st, const struct vx_actor *who,
     return rc;
 }
 
-/* Add the document's tags. */
+/*
+ * Create the document's tag types that do not exist yet; existing ones
+ * are left as they are.
+ */
+static int import_tag_types(struct vx_store *st, const struct vx_actor *who,
+                            struct lists *l, struct vx_err *err)
+{
+    json_t *t, *made = NULL;
+    const char *name;
+    char base[64];
+    size_t i;
+    int yes = 0, rc = VX_OK;
+
+    json_array_foreach (l->tag_types, i, t) {
+        snprintf(base, sizeof(base), "/body/data/tagTypes/%zu", i);
+        name = json_string_value(json_object_get(t, "name"));
+        if (!json_is_object(t) || !name)
+            return vx_err_set(err, VX_EINVAL, base,
+                              "`%s` must be an object with a name", base);
+        rc = vx_store_tag_type_exists(st, name, &yes, err);
+        if (rc == VX_OK && !yes)
+            rc = reroot(err, vx_op_tag_type_create(st, who, t, &made, err),
+                        base);
+        json_decref(made);
+        made = NULL;
+        if (rc)
+            return rc;
+    }
+    return VX_OK;
+}
+
+/* Add the document's tags; their types must exist by now. */
 static int import_tags(struct vx_store *st, const struct vx_actor *who,
                        struct lists *l, struct vx_err *err)
 {
@@ -815,6 +847,10 @@ static int import_tags(struct vx_store *st, const struct vx_actor *who,
                               "`%s` must have a URL-friendly tagType and a "
                               "tagValue of 1 to %d characters",
                               base, TAG_MAX);
+        snprintf(base, sizeof(base), "/body/data/featureTags/%zu/tagType", i);
+        rc = vx_op_tag_type_require(st, type, base, err);
+        if (rc)
+            return rc;
         rc = vx_op_feature_tag(
             st, who, json_string_value(json_object_get(t, "featureName")), type,
             value, 1, err);
@@ -905,6 +941,8 @@ int vx_op_import(struct vx_store *st, const struct vx_actor *who,
         if (rc == VX_OK)
             rc = import_env(st, who, project, environment, name, &l, err);
     }
+    if (rc == VX_OK)
+        rc = import_tag_types(st, who, &l, err);
     if (rc == VX_OK)
         rc = import_tags(st, who, &l, err);
     if (rc == VX_OK)

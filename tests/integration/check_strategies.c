@@ -249,6 +249,151 @@ START_TEST(bad_strategies_are_400_and_change_nothing)
 }
 END_TEST
 
+/*
+ * Define custom strategy "typed" with one parameter of each type, the
+ * string one required.
+ */
+static void define_typed(void)
+{
+    ck_assert_int_eq(
+        req(&s, "POST", "/api/admin/strategies", ADMIN,
+            "{\"name\":\"typed\",\"parameters\":["
+            "{\"name\":\"team\",\"type\":\"string\",\"required\":true},"
+            "{\"name\":\"pct\",\"type\":\"percentage\"},"
+            "{\"name\":\"num\",\"type\":\"number\"},"
+            "{\"name\":\"flag\",\"type\":\"boolean\"},"
+            "{\"name\":\"ids\",\"type\":\"list\",\"required\":true}]}",
+            NULL),
+        201);
+}
+
+/* POST body and expect 400 naming path in details[0].path. */
+static void refused_at(const char *body, const char *path)
+{
+    struct resp r;
+
+    post_strategy(body, 400, &r);
+    ck_assert_msg(!strcmp(jstr(r.json, "details[0].path"), path), "for %s: %s",
+                  body, r.body);
+    resp_free(&r);
+}
+
+START_TEST(parameters_follow_the_definition)
+{
+    struct resp r;
+    char path[300], *id;
+    long long v0;
+
+    define_typed();
+    v0 = version_of("f1");
+
+    /* Required ones missing or empty, and values of the wrong type. */
+    refused_at("{\"name\":\"typed\",\"parameters\":{\"ids\":\"a\"}}",
+               "/body/parameters/team");
+    refused_at("{\"name\":\"typed\",\"parameters\":{\"team\":\"\","
+               "\"ids\":\"a\"}}",
+               "/body/parameters/team");
+    refused_at("{\"name\":\"typed\",\"parameters\":{\"team\":\"t\"}}",
+               "/body/parameters/ids");
+    refused_at("{\"name\":\"typed\",\"parameters\":{\"team\":\"t\","
+               "\"ids\":\"a\",\"pct\":\"101\"}}",
+               "/body/parameters/pct");
+    refused_at("{\"name\":\"typed\",\"parameters\":{\"team\":\"t\","
+               "\"ids\":\"a\",\"pct\":\"12.5\"}}",
+               "/body/parameters/pct");
+    refused_at("{\"name\":\"typed\",\"parameters\":{\"team\":\"t\","
+               "\"ids\":\"a\",\"pct\":\"-1\"}}",
+               "/body/parameters/pct");
+    refused_at("{\"name\":\"typed\",\"parameters\":{\"team\":\"t\","
+               "\"ids\":\"a\",\"num\":\"ten\"}}",
+               "/body/parameters/num");
+    refused_at("{\"name\":\"typed\",\"parameters\":{\"team\":\"t\","
+               "\"ids\":\"a\",\"flag\":\"yes\"}}",
+               "/body/parameters/flag");
+    refused_at("{\"name\":\"typed\",\"parameters\":{\"team\":\"t\","
+               "\"ids\":[\"a\"]}}",
+               "/body/parameters/ids");
+    /* Built-in definitions apply too: remoteAddress needs its IPs. */
+    refused_at("{\"name\":\"remoteAddress\",\"parameters\":{}}",
+               "/body/parameters/IPs");
+    refused_at("{\"name\":\"gradualRolloutRandom\",\"parameters\":"
+               "{\"percentage\":\"half\"}}",
+               "/body/parameters/percentage");
+    refused_at("{\"name\":\"flexibleRollout\",\"parameters\":"
+               "{\"rollout\":\" 5\"}}",
+               "/body/parameters/rollout");
+    ck_assert_uint_eq(n_strategies(), 0);
+    ck_assert_int_eq(version_of("f1"), v0);
+    ck_assert_int_eq(events("feature-strategy-add", "f1"), 0);
+
+    /*
+     * Valid values, numbers given as JSON numbers, optional ones left
+     * out or empty, and a parameter the definition does not list.
+     */
+    post_strategy("{\"name\":\"typed\",\"parameters\":{\"team\":\"t\","
+                  "\"ids\":\"a, b,c\",\"pct\":100,\"num\":\"-2.5e3\","
+                  "\"flag\":\"false\",\"extra\":\"kept\"}}",
+                  200, &r);
+    ck_assert_str_eq(jstr(r.json, "parameters.pct"), "100");
+    ck_assert_str_eq(jstr(r.json, "parameters.extra"), "kept");
+    id = strdup(jstr(r.json, "id"));
+    resp_free(&r);
+    post_strategy("{\"name\":\"typed\",\"parameters\":{\"team\":\"t\","
+                  "\"ids\":\"a\",\"pct\":\"\",\"num\":\"\"}}",
+                  200, NULL);
+    /* flexibleRollout's stickiness and groupId still get defaults. */
+    post_strategy("{\"name\":\"flexibleRollout\",\"parameters\":"
+                  "{\"rollout\":\"0\",\"groupId\":\"\"}}",
+                  200, &r);
+    ck_assert_str_eq(jstr(r.json, "parameters.groupId"), "f1");
+    ck_assert_str_eq(jstr(r.json, "parameters.stickiness"), "default");
+    resp_free(&r);
+    ck_assert_uint_eq(n_strategies(), 3);
+
+    /* An update is checked the same way and a refused one keeps it. */
+    snprintf(path, sizeof(path), FE("f1", "development") "/strategies/%s", id);
+    ck_assert_int_eq(req(&s, "PUT", path, ADMIN,
+                         "{\"name\":\"typed\",\"parameters\":"
+                         "{\"team\":\"t\",\"ids\":\"a\",\"flag\":\"1\"}}",
+                         &r),
+                     400);
+    ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/parameters/flag");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "PATCH", path, ADMIN,
+                         "[{\"op\":\"remove\",\"path\":\"/parameters/"
+                         "team\"}]",
+                         NULL),
+                     400);
+    ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
+    ck_assert_str_eq(jstr(r.json, "parameters.team"), "t");
+    ck_assert_str_eq(jstr(r.json, "parameters.flag"), "false");
+    resp_free(&r);
+    ck_assert_int_eq(events("feature-strategy-update", "f1"), 0);
+    free(id);
+}
+END_TEST
+
+START_TEST(imported_parameters_follow_the_definition)
+{
+    struct resp r;
+
+    define_typed();
+    ck_assert_int_eq(
+        req(&s, "POST", "/api/admin/features-batch/import", ADMIN,
+            "{\"project\":\"default\",\"environment\":\"development\","
+            "\"data\":{\"features\":[{\"name\":\"imp\"}],"
+            "\"featureStrategies\":[{\"featureName\":\"imp\","
+            "\"name\":\"typed\",\"parameters\":{\"team\":\"t\","
+            "\"ids\":\"a\",\"pct\":\"300\"}}]}}",
+            &r),
+        400);
+    ck_assert_msg(strstr(jstr(r.json, "details[0].path"), "parameters/pct"),
+                  "%s", r.body);
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", P "/features/imp", ADMIN, NULL, NULL), 404);
+}
+END_TEST
+
 START_TEST(unknown_places_are_404)
 {
     struct resp r;
@@ -710,6 +855,8 @@ static Suite *suite(void)
     tcase_add_test(tc, strategy_is_added_with_defaults_and_listed);
     tcase_add_test(tc, bad_semver_is_refused_as_unleash_does);
     tcase_add_test(tc, bad_strategies_are_400_and_change_nothing);
+    tcase_add_test(tc, parameters_follow_the_definition);
+    tcase_add_test(tc, imported_parameters_follow_the_definition);
     tcase_add_test(tc, unknown_places_are_404);
     tcase_add_test(tc, put_patch_and_delete_a_strategy);
     tcase_add_test(tc, reorder_sets_the_order);
