@@ -199,7 +199,8 @@ static void set_defaults(struct vx_config *cfg)
     cfg->frontend_origins = vx_strdup("*");
 }
 
-int vx_config_load(struct vx_config *cfg, int argc, char **argv)
+/* The environment, then argv, over the defaults; 0 or -1. */
+static int load_settings(struct vx_config *cfg, int argc, char **argv)
 {
     size_t nset = sizeof(settings) / sizeof(settings[0]);
 
@@ -229,6 +230,15 @@ int vx_config_load(struct vx_config *cfg, int argc, char **argv)
         }
         if (set_one(cfg, s, s->flag, eq ? eq + 1 : argv[++a]))
             return -1;
+    }
+    return 0;
+}
+
+int vx_config_load(struct vx_config *cfg, int argc, char **argv)
+{
+    if (load_settings(cfg, argc, argv)) {
+        vx_config_release(cfg);
+        return -1;
     }
     return 0;
 }

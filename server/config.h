@@ -36,7 +36,8 @@ struct vx_config {
 /*
  * Fill cfg from the environment and argv (argv[0] is the first
  * argument after the command word). Returns 0, or -1 after printing a
- * message naming the bad setting. Release with vx_config_release().
+ * message naming the bad setting, with cfg already released. Release
+ * with vx_config_release() (again is harmless).
  */
 int vx_config_load(struct vx_config *cfg, int argc, char **argv);
 
