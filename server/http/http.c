@@ -375,6 +375,10 @@ static enum MHD_Result on_forwarded_for(void *cls, enum MHD_ValueKind kind,
  * names; the first that is not is the client. Leaves in *ip the client,
  * or the last trusted hop when the list ends or holds something that
  * is not an address.
+ *
+ * NEEDSWORK: entries with a port ("192.0.2.1:4711", "[2001:db8::1]:80")
+ * and the standard Forwarded header (RFC 7239) are not read; proxies
+ * that send only those leave the proxy's address in place.
  */
 static void walk_forwarded_for(const struct vx_req *req,
                                const struct vx_config *cfg,
