@@ -7,14 +7,16 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval/ipaddr.h"
 #include "log.h"
 #include "vx_alloc.h"
 
-enum kind { STR, INT, SIZE, LEVEL };
+enum kind { STR, INT, SIZE, LEVEL, NETS };
 
 struct setting {
     const char *flag;
@@ -49,6 +51,8 @@ static const struct setting settings[] = {
     {NULL, "VEXIL_INIT_CLIENT_TOKENS", STR, OFF(init_client), 0, 0},
     {NULL, "VEXIL_INIT_FRONTEND_TOKENS", STR, OFF(init_frontend), 0, 0},
     {NULL, "VEXIL_PROTECT_PRODUCTION", INT, OFF(protect_production), 0, 1},
+    {"--trusted-proxies", "VEXIL_TRUSTED_PROXIES", NETS, OFF(trusted_proxies),
+     0, 0},
 };
 
 const char vx_config_help[] =
@@ -72,6 +76,10 @@ const char vx_config_help[] =
     "at most (0: no limit)\n"
     "  --frontend-origins L VEXIL_FRONTEND_ORIGINS  CORS origins for "
     "/api/frontend, comma-separated (*)\n"
+    "  --trusted-proxies L  VEXIL_TRUSTED_PROXIES  reverse proxies whose\n"
+    "                       X-Forwarded-For is believed: addresses or "
+    "CIDR\n"
+    "                       ranges, comma-separated (none)\n"
     "  --port-file PATH     write the port listened on to PATH\n"
     "  --metrics-flush-seconds N  VEXIL_METRICS_FLUSH_SECONDS  write SDK "
     "usage counts to the database every N seconds (5)\n"
@@ -86,6 +94,57 @@ const char vx_config_help[] =
     "change production\n"
     "                       only through change requests\n";
 
+/* True when the n bytes at s are one IP address or CIDR range, into r. */
+static bool net_item(const char *s, size_t n, struct vx_ip_range *r)
+{
+    char item[64];
+
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= sizeof(item))
+        return false;
+    memcpy(item, s, n);
+    item[n] = '\0';
+    return vx_ip_range_parse(item, r);
+}
+
+/*
+ * Parse value, a comma-separated list of IP addresses and CIDR ranges
+ * (spaces around items ignored; a blank value is an empty list), into
+ * cfg->trusted_proxies. -1 with a message naming the bad item.
+ */
+static int set_nets(struct vx_config *cfg, const char *name, const char *value)
+{
+    struct vx_ip_range *nets = NULL;
+    size_t n = 0, len;
+    const char *p = value;
+    bool more = strspn(value, " \t") < strlen(value);
+
+    while (more) {
+        len = strcspn(p, ",");
+        nets = vx_realloc(nets, (n + 1) * sizeof(*nets));
+        if (!net_item(p, len, &nets[n++])) {
+            fprintf(stderr,
+                    "vexil: bad value '%s' for %s: '%.*s' is not an IP "
+                    "address or CIDR range\n",
+                    value, name, (int)len, p);
+            free(nets);
+            return -1;
+        }
+        /* A trailing ',' leaves an empty item, which is refused. */
+        more = p[len] == ',';
+        p += len + more;
+    }
+    free(cfg->trusted_proxies);
+    cfg->trusted_proxies = nets;
+    cfg->n_trusted_proxies = n;
+    return 0;
+}
+
 /* Parse value into the field s describes; -1 with a message if bad. */
 static int set_one(struct vx_config *cfg, const struct setting *s,
                    const char *name, const char *value)
@@ -99,6 +158,8 @@ static int set_one(struct vx_config *cfg, const struct setting *s,
         free(*(char **)field);
         *(char **)field = vx_strdup(value);
         return 0;
+    case NETS:
+        return set_nets(cfg, name, value);
     case LEVEL:
         n = vx_log_parse_level(value);
         if (n < 0)
@@ -138,7 +199,8 @@ static void set_defaults(struct vx_config *cfg)
     cfg->frontend_origins = vx_strdup("*");
 }
 
-int vx_config_load(struct vx_config *cfg, int argc, char **argv)
+/* The environment, then argv, over the defaults; 0 or -1. */
+static int load_settings(struct vx_config *cfg, int argc, char **argv)
 {
     size_t nset = sizeof(settings) / sizeof(settings[0]);
 
@@ -172,6 +234,15 @@ int vx_config_load(struct vx_config *cfg, int argc, char **argv)
     return 0;
 }
 
+int vx_config_load(struct vx_config *cfg, int argc, char **argv)
+{
+    if (load_settings(cfg, argc, argv)) {
+        vx_config_release(cfg);
+        return -1;
+    }
+    return 0;
+}
+
 void vx_config_release(struct vx_config *cfg)
 {
     free(cfg->host);
@@ -182,5 +253,6 @@ void vx_config_release(struct vx_config *cfg)
     free(cfg->init_frontend);
     free(cfg->frontend_origins);
     free(cfg->port_file);
+    free(cfg->trusted_proxies);
     memset(cfg, 0, sizeof(*cfg));
 }

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+struct vx_ip_range;
+
 struct vx_config {
     char *host;             /* VEXIL_HOST, --host: 127.0.0.1 */
     int port;               /* VEXIL_PORT, --port: 4242; 0 picks a free one */
@@ -26,12 +28,16 @@ struct vx_config {
     int per_ip_connections; /* VEXIL_PER_IP_CONNECTIONS: 0, no limit */
     int metrics_flush_seconds; /* VEXIL_METRICS_FLUSH_SECONDS: 5 */
     int protect_production;    /* VEXIL_PROTECT_PRODUCTION: 0 */
+    /* VEXIL_TRUSTED_PROXIES, --trusted-proxies: none; owned */
+    struct vx_ip_range *trusted_proxies;
+    size_t n_trusted_proxies;
 };
 
 /*
  * Fill cfg from the environment and argv (argv[0] is the first
  * argument after the command word). Returns 0, or -1 after printing a
- * message naming the bad setting. Release with vx_config_release().
+ * message naming the bad setting, with cfg already released. Release
+ * with vx_config_release() (again is harmless).
  */
 int vx_config_load(struct vx_config *cfg, int argc, char **argv);
 

@@ -230,7 +230,7 @@ static void on_register(struct vx_req *req, struct vx_reply *rep)
         vx_time_iso(started_ms, started, sizeof(started));
         c.started = started;
     }
-    vx_req_remote_addr(req, ip, sizeof(ip));
+    vx_req_client_addr(req, ip, sizeof(ip));
     c.remote_addr = ip;
     vx_metrics_register(req->app->metrics, &c, vx_time_now_ms());
     vx_reply_json(rep, 202, NULL);
@@ -257,7 +257,7 @@ static void on_metrics(struct vx_req *req, struct vx_reply *rep)
         vx_reply_err(rep, &err);
         goto out;
     }
-    vx_req_remote_addr(req, ip, sizeof(ip));
+    vx_req_client_addr(req, ip, sizeof(ip));
     c.remote_addr = ip;
     vx_metrics_add(req->app->metrics, &c, start_ms, toggles, vx_time_now_ms());
     vx_reply_json(rep, 202, NULL);

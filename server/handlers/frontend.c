@@ -5,6 +5,7 @@
  *
  *   GET  /api/frontend?userId=…&sessionId=…&anyField=…
  *   POST /api/frontend  {"context":{…, "properties":{…}}}
+ *   GET  /api/frontend/features/:featureName?userId=…
  *
  * Evaluation runs on the current snapshot of the token's environment
  * (snapshot/snapshot.h), in memory and without SQL; each request holds
@@ -152,13 +153,12 @@ static void context_from_object(json_t *context, struct vx_context *ctx)
 }
 
 /*
- * What the context lacks that an SDK would fill in: the caller's
- * address as remoteAddress, and "default" as the environment, which is
- * what Unleash's SDKs assume when none is configured (the flags are
- * still those of the token's environment).
+ * What the context lacks that an SDK would fill in: the client's
+ * address as remoteAddress (behind a trusted proxy, the one
+ * X-Forwarded-For names; see vx_req_client_addr()), and "default" as
+ * the environment, which is what Unleash's SDKs assume when none is
+ * configured (the flags are still those of the token's environment).
  *
- * NEEDSWORK: behind a reverse proxy the caller's address is the proxy's;
- * a trusted-proxy setting would let X-Forwarded-For name the browser.
  * The client specification expects no remoteAddress when the context
  * gives none, so its "missing remoteAddress" case only holds for
  * callers whose address the strategy does not list.
@@ -168,7 +168,7 @@ static void context_defaults(struct vx_req *req, struct vx_context *ctx)
     char addr[64];
 
     if (!ctx->remote_address || !*ctx->remote_address) {
-        vx_req_remote_addr(req, addr, sizeof(addr));
+        vx_req_client_addr(req, addr, sizeof(addr));
         if (addr[0])
             vx_context_set(ctx, "remoteAddress", addr);
     }
@@ -194,6 +194,21 @@ static json_t *variant_json(const struct vx_variant_result *vr)
     return v;
 }
 
+/* One toggle of the answer: a feature that is on, with its variant. */
+static json_t *toggle_json(const struct vx_feature *f,
+                           const struct vx_variant_result *vr)
+{
+    return json_pack("{s:s, s:b, s:o, s:b}", "name", f->name, "enabled", 1,
+                     "variant", variant_json(vr), "impressionData",
+                     f->impression_data);
+}
+
+/* True when who may see the feature f (its project is one of theirs). */
+static bool visible(const struct vx_principal *who, const struct vx_feature *f)
+{
+    return vx_principal_has_project(who, f->project ? f->project : "default");
+}
+
 /*
  * {"toggles":[…]}: every feature of fs in a project who may see that is
  * on for ctx, with its variant. One evaluation per feature gives both,
@@ -209,15 +224,11 @@ static json_t *toggles_json(const struct vx_flagset *fs,
         const struct vx_feature *f = &fs->features[i];
         struct vx_variant_result vr;
 
-        if (!vx_principal_has_project(who, f->project ? f->project : "default"))
+        if (!visible(who, f))
             continue;
         vx_eval_feature_variant(fs, f, ctx, &vr);
-        if (!vr.feature_enabled)
-            continue;
-        json_array_append_new(
-            toggles, json_pack("{s:s, s:b, s:o, s:b}", "name", f->name,
-                               "enabled", 1, "variant", variant_json(&vr),
-                               "impressionData", f->impression_data));
+        if (vr.feature_enabled)
+            json_array_append_new(toggles, toggle_json(f, &vr));
     }
     return json_pack("{s:o}", "toggles", toggles);
 }
@@ -258,31 +269,47 @@ static bool etag_matches(const char *inm, const char *tag)
 }
 
 /*
+ * The current snapshot of the token's environment into *snap (NULL
+ * when there is none yet: no flags) and its flag set into *fs. The
+ * caller releases *snap with vx_snapshot_release(). -1, with a 500
+ * reply set, when the flags could not be compiled.
+ */
+static int flagset_get(struct vx_req *req, struct vx_reply *rep,
+                       struct vx_snapshot **snap, const struct vx_flagset **fs)
+{
+    *snap = NULL;
+    *fs = NULL;
+    if (req->app->snapshots)
+        *snap = vx_snapshots_get(req->app->snapshots, req->who.environment);
+    if (!*snap)
+        return 0;
+    *fs = vx_snapshot_flagset(*snap);
+    if (*fs)
+        return 0;
+    vx_snapshot_release(*snap);
+    *snap = NULL;
+    vx_reply_error(rep, VX_EINTERNAL, NULL,
+                   "the flags of environment '%s' could not be compiled; see "
+                   "the server log",
+                   req->who.environment);
+    return -1;
+}
+
+/*
  * Evaluate every visible flag for ctx and reply with the toggles, or
  * with 304 when the caller already has this answer.
  */
 static void reply_toggles(struct vx_req *req, struct vx_reply *rep,
                           const struct vx_context *ctx)
 {
-    struct vx_snapshot *snap = NULL;
-    const struct vx_flagset *fs = NULL;
+    struct vx_snapshot *snap;
+    const struct vx_flagset *fs;
     json_t *answer;
     char *text;
     char tag[48];
 
-    if (req->app->snapshots)
-        snap = vx_snapshots_get(req->app->snapshots, req->who.environment);
-    if (snap) {
-        fs = vx_snapshot_flagset(snap);
-        if (!fs) {
-            vx_snapshot_release(snap);
-            vx_reply_error(rep, VX_EINTERNAL, NULL,
-                           "the flags of environment '%s' could not be "
-                           "compiled; see the server log",
-                           req->who.environment);
-            return;
-        }
-    }
+    if (flagset_get(req, rep, &snap, &fs))
+        return;
     answer = toggles_json(fs, &req->who, ctx);
     vx_snapshot_release(snap);
     text = json_dumps(answer, JSON_COMPACT);
@@ -301,6 +328,38 @@ static void reply_toggles(struct vx_req *req, struct vx_reply *rep,
     rep->len = strlen(text);
     rep->free_fn = free;
     rep->free_arg = text;
+}
+
+/*
+ * Evaluate the flag called name for ctx and reply with its toggle when
+ * it is on; 404 when it is off, unknown or in a project the token does
+ * not cover, all alike so that the answer tells nothing more than the
+ * list would.
+ */
+static void reply_toggle(struct vx_req *req, struct vx_reply *rep,
+                         const char *name, const struct vx_context *ctx)
+{
+    struct vx_snapshot *snap;
+    const struct vx_flagset *fs;
+    const struct vx_feature *f = NULL;
+    struct vx_variant_result vr = {0};
+
+    if (flagset_get(req, rep, &snap, &fs))
+        return;
+    if (fs)
+        f = vx_flagset_feature(fs, name);
+    if (f && visible(&req->who, f))
+        vx_eval_feature_variant(fs, f, ctx, &vr);
+
+    vx_reply_header(rep, "Cache-Control", "no-cache");
+    if (vr.feature_enabled)
+        vx_reply_json(rep, 200, toggle_json(f, &vr));
+    else
+        vx_reply_error(rep, VX_ENOTFOUND, NULL,
+                       "feature flag '%s' is not enabled for this context "
+                       "or does not exist",
+                       name);
+    vx_snapshot_release(snap);
 }
 
 /* ---- handlers --------------------------------------------------------- */
@@ -345,6 +404,21 @@ out:
     vx_context_release(&ctx);
 }
 
+/*
+ * GET /api/frontend/features/:featureName: one flag, with the context
+ * from the query string as for GET /api/frontend.
+ */
+static void on_frontend_feature(struct vx_req *req, struct vx_reply *rep)
+{
+    struct vx_context ctx;
+
+    vx_context_init(&ctx);
+    context_from_query(req, &ctx);
+    context_defaults(req, &ctx);
+    reply_toggle(req, rep, vx_req_param(req, "featureName"), &ctx);
+    vx_context_release(&ctx);
+}
+
 const struct vx_route vx_routes_frontend[] = {
     {"GET", "/api/frontend", VX_ACCESS_FRONTEND, VX_ROLE_NONE, on_frontend_get},
     {"POST", "/api/frontend", VX_ACCESS_FRONTEND, VX_ROLE_NONE,
@@ -352,6 +426,10 @@ const struct vx_route vx_routes_frontend[] = {
     /* Preflights carry no token; the origin check is theirs. */
     {"OPTIONS", "/api/frontend", VX_ACCESS_PUBLIC, VX_ROLE_NONE,
      vx_cors_preflight},
+    {"GET", "/api/frontend/features/:featureName", VX_ACCESS_FRONTEND,
+     VX_ROLE_NONE, on_frontend_feature},
+    {"OPTIONS", "/api/frontend/features/:featureName", VX_ACCESS_PUBLIC,
+     VX_ROLE_NONE, vx_cors_preflight},
     {"OPTIONS", "/api/frontend/client/metrics", VX_ACCESS_PUBLIC, VX_ROLE_NONE,
      vx_cors_preflight},
     {"OPTIONS", "/api/frontend/client/register", VX_ACCESS_PUBLIC, VX_ROLE_NONE,

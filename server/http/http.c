@@ -11,15 +11,18 @@
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "app.h"
 #include "config.h"
+#include "eval/ipaddr.h"
 #include "http/cors.h"
 #include "http/router.h"
 #include "log.h"
@@ -290,6 +293,127 @@ void vx_req_remote_addr(const struct vx_req *req, char *buf, size_t len)
     else if (sa && sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
                   (socklen_t)len);
+}
+
+/*
+ * An IPv4-mapped IPv6 address (::ffff:a.b.c.d), which a dual-stack
+ * socket reports for an IPv4 caller, as the IPv4 address it stands for.
+ */
+static void unmap_ipv4(struct vx_ip_range *ip)
+{
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
+                                             0, 0, 0, 0, 0xff, 0xff};
+
+    if (ip->family == 6 && !memcmp(ip->addr, mapped, sizeof(mapped))) {
+        memmove(ip->addr, ip->addr + 12, 4);
+        memset(ip->addr + 4, 0, 12);
+        ip->family = 4;
+        ip->prefix = 32;
+    }
+}
+
+/* Parse the n bytes at s, spaces around ignored, as an address into ip. */
+static bool parse_addr(const char *s, size_t n, struct vx_ip_range *ip)
+{
+    char text[64];
+
+    while (n && *s == ' ') {
+        s++;
+        n--;
+    }
+    while (n && s[n - 1] == ' ')
+        n--;
+    if (n >= sizeof(text))
+        return false;
+    memcpy(text, s, n);
+    text[n] = '\0';
+    if (!vx_ip_addr_parse(text, ip))
+        return false;
+    unmap_ipv4(ip);
+    return true;
+}
+
+/* True when ip lies in one of the trusted proxy ranges of cfg. */
+static bool trusted_proxy(const struct vx_config *cfg,
+                          const struct vx_ip_range *ip)
+{
+    for (size_t i = 0; i < cfg->n_trusted_proxies; i++)
+        if (vx_ip_in_range(ip, &cfg->trusted_proxies[i]))
+            return true;
+    return false;
+}
+
+/* ip as text into buf, or "" when it does not fit. */
+static void addr_text(const struct vx_ip_range *ip, char *buf, size_t len)
+{
+    if (!inet_ntop(ip->family == 4 ? AF_INET : AF_INET6, ip->addr, buf,
+                   (socklen_t)len))
+        buf[0] = '\0';
+}
+
+/*
+ * Gather every X-Forwarded-For header into cls (a struct vx_buf), in
+ * the order received, joined by ',' as one list.
+ */
+static enum MHD_Result on_forwarded_for(void *cls, enum MHD_ValueKind kind,
+                                        const char *key, const char *value)
+{
+    struct vx_buf *b = cls;
+
+    (void)kind;
+    if (key && value && !strcasecmp(key, "X-Forwarded-For")) {
+        if (b->len)
+            vx_buf_adds(b, ",");
+        vx_buf_adds(b, value);
+    }
+    return MHD_YES;
+}
+
+/*
+ * Walk the X-Forwarded-For list of req from the right, the hop nearest
+ * to us first: each hop that is a trusted proxy passes on to the one it
+ * names; the first that is not is the client. Leaves in *ip the client,
+ * or the last trusted hop when the list ends or holds something that
+ * is not an address.
+ *
+ * NEEDSWORK: entries with a port ("192.0.2.1:4711", "[2001:db8::1]:80")
+ * and the standard Forwarded header (RFC 7239) are not read; proxies
+ * that send only those leave the proxy's address in place.
+ */
+static void walk_forwarded_for(const struct vx_req *req,
+                               const struct vx_config *cfg,
+                               struct vx_ip_range *ip)
+{
+    struct vx_buf list = {0};
+    struct vx_ip_range hop;
+    size_t end, start;
+
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, on_forwarded_for,
+                              &list);
+    end = list.len;
+    while (end > 0 && trusted_proxy(cfg, ip)) {
+        start = end;
+        while (start > 0 && list.buf[start - 1] != ',')
+            start--;
+        if (!parse_addr(list.buf + start, end - start, &hop))
+            break;
+        *ip = hop;
+        end = start > 0 ? start - 1 : 0;
+    }
+    free(list.buf);
+}
+
+void vx_req_client_addr(const struct vx_req *req, char *buf, size_t len)
+{
+    const struct vx_config *cfg = req->app->cfg;
+    struct vx_ip_range ip;
+
+    vx_req_remote_addr(req, buf, len);
+    if (!parse_addr(buf, strlen(buf), &ip))
+        return;
+    if (cfg->n_trusted_proxies && trusted_proxy(cfg, &ip))
+        walk_forwarded_for(req, cfg, &ip);
+    addr_text(&ip, buf, len);
 }
 
 int vx_req_json(struct vx_req *req, struct vx_reply *rep, int empty_ok,

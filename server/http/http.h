@@ -90,8 +90,18 @@ void vx_req_query_each(const struct vx_req *req,
 /* A request header; NULL if absent. */
 const char *vx_req_header(const struct vx_req *req, const char *name);
 
-/* The caller's IP address as text into buf. */
+/* The TCP peer's IP address as text into buf ("" if unknown). */
 void vx_req_remote_addr(const struct vx_req *req, char *buf, size_t len);
+
+/*
+ * The client's IP address as text into buf (len ≥ 46), "" if unknown:
+ * the TCP peer's, or, when the peer is a trusted proxy
+ * (VEXIL_TRUSTED_PROXIES), the right-most X-Forwarded-For address that
+ * is not itself a trusted proxy. X-Forwarded-For from any other peer is
+ * ignored. IPv4-mapped IPv6 addresses come out as IPv4. Use this
+ * wherever a caller's address is recorded or evaluated.
+ */
+void vx_req_client_addr(const struct vx_req *req, char *buf, size_t len);
 
 /*
  * Parse the body as a JSON object into *out (caller owns). An empty body

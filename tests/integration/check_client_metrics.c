@@ -474,6 +474,62 @@ START_TEST(reports_just_before_stop_are_kept)
 }
 END_TEST
 
+/* Register instance id of app shop with the extra headers h; 202. */
+static void register_with(const char *id, const char *const *h)
+{
+    char body[256];
+
+    snprintf(body, sizeof(body),
+             "{\"appName\":\"shop\",\"instanceId\":\"%s\","
+             "\"interval\":60000,\"started\":\"2026-01-01T10:00:00Z\"}",
+             id);
+    ck_assert_int_eq(
+        req_h(&s, "POST", "/api/client/register", CLIENT, body, h, NULL), 202);
+}
+
+/* The clientIp recorded for instance id of app shop. */
+static char *client_ip_of(const char *id)
+{
+    struct resp r;
+    char *ip = NULL;
+    json_t *inst;
+    size_t i;
+
+    poll_until(APPS, "applications[0].instances[0].instanceId", &r);
+    json_array_foreach (jget(r.json, "applications[0].instances"), i, inst)
+        if (!strcmp(json_string_value(json_object_get(inst, "instanceId")), id))
+            ip = strdup(json_string_value(json_object_get(inst, "clientIp")));
+    resp_free(&r);
+    ck_assert_msg(ip != NULL, "no instance %s", id);
+    return ip;
+}
+
+START_TEST(client_ip_follows_trusted_proxies_only)
+{
+    const char *const xff[] = {"X-Forwarded-For: 203.0.113.7", NULL};
+    const char *env[] = {
+        "VEXIL_INIT_CLIENT_TOKENS=" CLIENT,
+        "VEXIL_METRICS_FLUSH_SECONDS=1",
+        "VEXIL_TRUSTED_PROXIES=127.0.0.1",
+        NULL,
+    };
+    char *ip;
+
+    /* No proxy is trusted by default: the header is the caller's word. */
+    register_with("direct", xff);
+    ip = client_ip_of("direct");
+    ck_assert_str_eq(ip, "127.0.0.1");
+    free(ip);
+
+    srv_cleanup(&s);
+    srv_start(&s, env);
+    register_with("proxied", xff);
+    ip = client_ip_of("proxied");
+    ck_assert_str_eq(ip, "203.0.113.7");
+    free(ip);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *su = suite_create("client_metrics");
@@ -492,6 +548,7 @@ static Suite *suite(void)
     tcase_add_test(tc, hours_back_selects_hour_buckets);
     tcase_add_test(tc, flush_sets_the_flags_last_seen_at);
     tcase_add_test(tc, reports_just_before_stop_are_kept);
+    tcase_add_test(tc, client_ip_follows_trusted_proxies_only);
     suite_add_tcase(su, tc);
     return su;
 }

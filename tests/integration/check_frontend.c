@@ -2,7 +2,8 @@
  * The frontend API over HTTP: what browsers and mobile SDKs get from
  * GET and POST /api/frontend for a context, which flags a token may
  * see, the token errors of the reference, ETag revalidation, bad
- * bodies, and CORS for allowed and refused origins.
+ * bodies, CORS for allowed and refused origins, the client address
+ * behind trusted proxies, and GET /api/frontend/features/:featureName.
  */
 #include <check.h>
 #include <stdio.h>
@@ -555,6 +556,265 @@ START_TEST(preflight_answers_without_a_token)
 }
 END_TEST
 
+/* ---- trusted proxies ------------------------------------------------ */
+
+/* Restart the suite's server with VEXIL_TRUSTED_PROXIES=proxies. */
+static void restart_trusting(const char *proxies)
+{
+    char setting[256];
+    const char *env[] = {tokens_env[0], tokens_env[1], setting, NULL};
+
+    snprintf(setting, sizeof(setting), "VEXIL_TRUSTED_PROXIES=%s", proxies);
+    srv_cleanup(&s);
+    srv_start(&s, env);
+}
+
+/* A flag on only for remoteAddress ips (comma-separated). */
+static void flag_for_ips(const char *name, const char *ips)
+{
+    char strategy[256];
+
+    snprintf(strategy, sizeof(strategy),
+             "{\"name\":\"remoteAddress\",\"parameters\":{\"IPs\":\"%s\"}}",
+             ips);
+    flag("default", name, strategy, 1);
+}
+
+/* True when GET /api/frontend with the extra headers h lists name. */
+static int listed_h(const char *const *h, const char *name)
+{
+    struct resp r;
+    int found;
+
+    ck_assert_int_eq(req_h(&s, "GET", "/api/frontend", FE_ALL, NULL, h, &r),
+                     200);
+    found = toggle(r.json, name) != NULL;
+    resp_free(&r);
+    return found;
+}
+
+START_TEST(forwarded_for_is_ignored_by_default)
+{
+    const char *const h[] = {"X-Forwarded-For: 203.0.113.7", NULL};
+
+    flag_for_ips("far", "203.0.113.7");
+    flag_for_ips("near", "127.0.0.1");
+
+    ck_assert(!listed_h(h, "far"));
+    ck_assert(listed_h(h, "near"));
+}
+END_TEST
+
+START_TEST(trusted_proxy_forwards_the_client_address)
+{
+    const char *const one[] = {"X-Forwarded-For: 203.0.113.7", NULL};
+    const char *const spoofed[] = {"X-Forwarded-For: 10.0.0.9, 203.0.113.7",
+                                   NULL};
+    const char *const two_headers[] = {"X-Forwarded-For: 10.0.0.9",
+                                       "X-Forwarded-For: 203.0.113.7", NULL};
+    const char *const garbage[] = {"X-Forwarded-For: not-an-address", NULL};
+    struct resp r;
+
+    restart_trusting("127.0.0.1");
+    flag_for_ips("far", "203.0.113.7");
+    flag_for_ips("spoof", "10.0.0.9");
+    flag_for_ips("near", "127.0.0.1");
+
+    ck_assert(listed_h(one, "far"));
+    ck_assert(!listed_h(one, "near"));
+
+    /* The browser may put anything left of what our proxy appended. */
+    ck_assert(listed_h(spoofed, "far"));
+    ck_assert(!listed_h(spoofed, "spoof"));
+    ck_assert(listed_h(two_headers, "far"));
+    ck_assert(!listed_h(two_headers, "spoof"));
+
+    /* No usable header: the proxy itself. */
+    ck_assert(listed_h(NULL, "near"));
+    ck_assert(listed_h(garbage, "near"));
+    ck_assert(!listed_h(garbage, "far"));
+
+    /* A remoteAddress in the context still wins. */
+    ck_assert_int_eq(req_h(&s, "GET", "/api/frontend?remoteAddress=10.0.0.9",
+                           FE_ALL, NULL, one, &r),
+                     200);
+    ck_assert_ptr_nonnull(toggle(r.json, "spoof"));
+    ck_assert_ptr_null(toggle(r.json, "far"));
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(trusted_ranges_are_walked_from_the_right)
+{
+    const char *const chain[] = {
+        "X-Forwarded-For: 10.0.0.9, 203.0.113.7, 10.1.2.3, 10.4.5.6", NULL};
+    const char *const all_trusted[] = {"X-Forwarded-For: 10.1.2.3, 10.4.5.6",
+                                       NULL};
+
+    restart_trusting(" 127.0.0.0/8 , 10.0.0.0/8,2001:db8::/32");
+    flag_for_ips("far", "203.0.113.7");
+    flag_for_ips("inner", "10.1.2.3");
+
+    ck_assert(listed_h(chain, "far"));
+    ck_assert(!listed_h(chain, "inner"));
+    /* Every hop trusted: the furthest one is the client. */
+    ck_assert(listed_h(all_trusted, "inner"));
+}
+END_TEST
+
+START_TEST(bad_trusted_proxies_refuse_to_start)
+{
+    static const char *const bad[] = {"10.0.0.0/33", "127.0.0.1,", "localhost",
+                                      "10.0.0.1, ,10.0.0.2"};
+    static const char *const shown[] = {"'10.0.0.0/33'", "''", "'localhost'",
+                                        "' '"};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct srv t;
+        char setting[128];
+        const char *env[] = {setting, NULL};
+
+        snprintf(setting, sizeof(setting), "VEXIL_TRUSTED_PROXIES=%s", bad[i]);
+        ck_assert_int_ne(srv_start_fails(&t, env), 0);
+        ck_assert_msg(srv_log_count(&t, "VEXIL_TRUSTED_PROXIES") == 1,
+                      "no message for %s", bad[i]);
+        ck_assert_msg(srv_log_count(&t, shown[i]) == 1, "%s not named",
+                      shown[i]);
+        srv_cleanup(&t);
+    }
+}
+END_TEST
+
+/* ---- one flag ----------------------------------------------------- */
+
+/* GET /api/frontend/features/name?query as token. */
+static long fe_feature(const char *name, const char *query, const char *token,
+                       struct resp *r)
+{
+    char path[512];
+
+    snprintf(path, sizeof(path), "/api/frontend/features/%s%s%s", name,
+             *query ? "?" : "", query);
+    return req(&s, "GET", path, token, NULL, r);
+}
+
+START_TEST(one_flag_that_is_on_has_the_toggle_shape)
+{
+    struct resp r, list;
+
+    flag("default", "with-variant",
+         "{\"name\":\"default\",\"variants\":[{\"name\":\"blue\","
+         "\"weight\":1000,\"weightType\":\"variable\",\"stickiness\":"
+         "\"default\",\"payload\":{\"type\":\"string\",\"value\":"
+         "\"b\"}}]}",
+         1);
+
+    ck_assert_int_eq(fe_feature("with-variant", "userId=1", FE_ALL, &r), 200);
+    ck_assert_int_eq(json_object_size(r.json), 4);
+    ck_assert_str_eq(jstr(r.json, "name"), "with-variant");
+    ck_assert(json_is_true(jget(r.json, "enabled")));
+    ck_assert(json_is_false(jget(r.json, "impressionData")));
+    ck_assert_str_eq(jstr(r.json, "variant.name"), "blue");
+    ck_assert(json_is_true(jget(r.json, "variant.enabled")));
+    ck_assert_str_eq(jstr(r.json, "variant.payload.value"), "b");
+    ck_assert(json_is_true(jget(r.json, "variant.featureEnabled")));
+    ck_assert_str_eq(resp_header(&r, "Cache-Control"), "no-cache");
+
+    /* The same object the list gives for that context. */
+    ck_assert_int_eq(fe_get("userId=1", FE_ALL, &list), 200);
+    ck_assert(json_equal(r.json, toggle(list.json, "with-variant")));
+    resp_free(&list);
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(one_flag_off_unknown_or_hidden_is_404)
+{
+    struct resp r;
+
+    ck_assert_int_eq(req_j(&s, "POST", "/api/admin/projects", ADMIN, NULL,
+                           "{s:s, s:s}", "id", "other", "name", "Other"),
+                     201);
+    flag("default", "off", NULL, 0);
+    flag("other", "in-other", NULL, 1);
+    flag("default", "for-42",
+         "{\"name\":\"userWithId\",\"parameters\":{\"userIds\":\"42\"}}", 1);
+
+    ck_assert_int_eq(fe_feature("off", "", FE_ALL, &r), 404);
+    ck_assert_str_eq(jstr(r.json, "name"), "NotFoundError");
+    ck_assert_ptr_nonnull(jstr(r.json, "message"));
+    resp_free(&r);
+    ck_assert_int_eq(fe_feature("no-such-flag", "", FE_ALL, &r), 404);
+    ck_assert_str_eq(jstr(r.json, "name"), "NotFoundError");
+    resp_free(&r);
+
+    /* Outside the token's projects it is as if it did not exist. */
+    ck_assert_int_eq(fe_feature("in-other", "", FE_DEFAULT, &r), 404);
+    resp_free(&r);
+    ck_assert_int_eq(fe_feature("in-other", "", FE_ALL, &r), 200);
+    resp_free(&r);
+
+    /* The context comes from the query string. */
+    ck_assert_int_eq(fe_feature("for-42", "userId=42", FE_ALL, &r), 200);
+    resp_free(&r);
+    ck_assert_int_eq(fe_feature("for-42", "userId=7", FE_ALL, &r), 404);
+    resp_free(&r);
+    ck_assert_int_eq(fe_feature("for-42", "", FE_ALL, &r), 404);
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(one_flag_takes_frontend_tokens_and_cors)
+{
+    struct resp r;
+    const char *h[] = {"Origin: https://shop.example",
+                       "Access-Control-Request-Method: GET", NULL};
+
+    flag("default", "plain", NULL, 1);
+
+    ck_assert_int_eq(fe_feature("plain", "", NULL, &r), 401);
+    resp_free(&r);
+    ck_assert_int_eq(fe_feature("plain", "", CLIENT, &r), 403);
+    resp_free(&r);
+    ck_assert_int_eq(fe_feature("plain", "", ADMIN, &r), 403);
+    resp_free(&r);
+
+    ck_assert_int_eq(with_origin(&s, "GET", "/api/frontend/features/plain",
+                                 FE_ALL, "https://shop.example", &r),
+                     200);
+    ck_assert_str_eq(resp_header(&r, "Access-Control-Allow-Origin"), "*");
+    resp_free(&r);
+    ck_assert_int_eq(with_origin(&s, "GET", "/api/frontend/features/nope",
+                                 FE_ALL, "https://shop.example", &r),
+                     404);
+    ck_assert_str_eq(resp_header(&r, "Access-Control-Allow-Origin"), "*");
+    resp_free(&r);
+    ck_assert_int_eq(
+        req_h(&s, "OPTIONS", "/api/frontend/features/plain", NULL, NULL, h, &r),
+        204);
+    ck_assert_str_eq(resp_header(&r, "Access-Control-Allow-Origin"), "*");
+    ck_assert_ptr_nonnull(resp_header(&r, "Access-Control-Allow-Methods"));
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(one_flag_sees_the_forwarded_address)
+{
+    const char *const h[] = {"X-Forwarded-For: 10.0.0.9, 203.0.113.7", NULL};
+    struct resp r;
+
+    restart_trusting("127.0.0.1");
+    flag_for_ips("far", "203.0.113.7");
+
+    ck_assert_int_eq(
+        req_h(&s, "GET", "/api/frontend/features/far", FE_ALL, NULL, h, &r),
+        200);
+    resp_free(&r);
+    ck_assert_int_eq(fe_feature("far", "", FE_ALL, &r), 404);
+    resp_free(&r);
+}
+END_TEST
+
 static Suite *frontend_suite(void)
 {
     Suite *su = suite_create("frontend");
@@ -578,6 +838,14 @@ static Suite *frontend_suite(void)
     tcase_add_test(tc, any_origin_by_default);
     tcase_add_test(tc, listed_origins_only);
     tcase_add_test(tc, preflight_answers_without_a_token);
+    tcase_add_test(tc, forwarded_for_is_ignored_by_default);
+    tcase_add_test(tc, trusted_proxy_forwards_the_client_address);
+    tcase_add_test(tc, trusted_ranges_are_walked_from_the_right);
+    tcase_add_test(tc, bad_trusted_proxies_refuse_to_start);
+    tcase_add_test(tc, one_flag_that_is_on_has_the_toggle_shape);
+    tcase_add_test(tc, one_flag_off_unknown_or_hidden_is_404);
+    tcase_add_test(tc, one_flag_takes_frontend_tokens_and_cors);
+    tcase_add_test(tc, one_flag_sees_the_forwarded_address);
     suite_add_tcase(su, tc);
     return su;
 }
