@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -747,14 +748,20 @@ void vx_http_stop(struct vx_http *http, int drain_seconds)
 
     if (!http)
         return;
-    /* The listening socket is ours once quiesced: close it, so that new
-     * connections are refused at once rather than left in the backlog
-     * until the process exits. */
+    /*
+     * The listening socket is ours once quiesced. Shut it down, so that
+     * new connections are refused at once rather than left in the
+     * backlog; close it only after the daemon has stopped, since its
+     * worker threads take it out of their epoll sets on their own time
+     * and libmicrohttpd aborts if it is already closed then.
+     */
     listen_fd = MHD_quiesce_daemon(http->daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
-        close(listen_fd);
+        shutdown(listen_fd, SHUT_RDWR);
     while (atomic_load(&http->in_flight) > 0 && vx_time_mono_ms() < deadline)
         usleep(10000);
     MHD_stop_daemon(http->daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
     free(http);
 }
