@@ -23,5 +23,6 @@ extern const struct vx_route vx_routes_admin_metrics[];
 extern const struct vx_route vx_routes_import[];
 extern const struct vx_route vx_routes_change_requests[];
 extern const struct vx_route vx_routes_frontend[];
+extern const struct vx_route vx_routes_internal[];
 
 #endif
