@@ -3,7 +3,10 @@
  * C11 atomic in a static array: a request adds to three cells and
  * touches no lock. A scrape reads the cells one by one, so a request
  * finishing meanwhile may show in one series and not yet in another;
- * each series on its own only ever grows.
+ * each series on its own only ever grows. The in-flight count is
+ * lowered (release) after a request's counts are added and read
+ * (acquire) before any count, so a request a scrape sees as finished is
+ * always counted in it.
  */
 #include "obs/obs.h"
 
@@ -122,7 +125,7 @@ void vx_obs_end(int route, const char *method, int status, int64_t micros)
                               memory_order_relaxed);
     atomic_fetch_add_explicit(&sum_us[r], (unsigned long long)micros,
                               memory_order_relaxed);
-    atomic_fetch_sub_explicit(&in_flight, 1, memory_order_relaxed);
+    atomic_fetch_sub_explicit(&in_flight, 1, memory_order_release);
 }
 
 void vx_obs_head(struct vx_buf *b, const char *name, const char *type,
@@ -250,15 +253,14 @@ void vx_obs_write(struct vx_buf *b)
 {
     const char *patterns[VX_OBS_MAX_ROUTES];
     int64_t start = atomic_load(&start_ms);
+    long long flying = atomic_load_explicit(&in_flight, memory_order_acquire);
 
     route_patterns(patterns);
     write_requests(b, patterns);
     write_durations(b, patterns);
     vx_obs_head(b, "vexil_http_requests_in_flight", "gauge",
                 "HTTP requests received and not yet finished.");
-    vx_buf_addf(
-        b, "vexil_http_requests_in_flight %lld\n",
-        (long long)atomic_load_explicit(&in_flight, memory_order_relaxed));
+    vx_buf_addf(b, "vexil_http_requests_in_flight %lld\n", flying);
     vx_obs_head(b, "vexil_process_start_time_seconds", "gauge",
                 "Start time of the process since the Unix epoch, in "
                 "seconds.");

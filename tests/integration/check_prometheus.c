@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -27,20 +28,6 @@ static void teardown(void)
     srv_cleanup(&s);
 }
 
-/* Scrape the metrics; the body, which the caller frees. */
-static char *scrape(void)
-{
-    struct resp r;
-    char *body;
-
-    ck_assert_int_eq(req(&s, "GET", PROM, NULL, NULL, &r), 200);
-    ck_assert_ptr_nonnull(
-        strstr(resp_header(&r, "Content-Type"), "text/plain; version=0.0.4"));
-    body = strdup(r.body);
-    resp_free(&r);
-    return body;
-}
-
 /*
  * The value of the series written exactly as series (name and labels)
  * in text, or -1 when it is absent.
@@ -53,6 +40,33 @@ static double value_of(const char *text, const char *series)
         if (!strncmp(p, series, n) && p[n] == ' ')
             return strtod(p + n + 1, NULL);
     return -1;
+}
+
+/*
+ * Scrape the metrics; the body, which the caller frees. A request is
+ * counted once the server has finished with it, which may be just after
+ * its client has the reply, so this scrapes again (for up to three
+ * seconds) until the scrape is the only request in flight: then every
+ * request sent before it is counted.
+ */
+static char *scrape(void)
+{
+    char *body = NULL;
+
+    for (int tries = 0; tries < 300; tries++) {
+        struct resp r;
+
+        free(body);
+        ck_assert_int_eq(req(&s, "GET", PROM, NULL, NULL, &r), 200);
+        ck_assert_ptr_nonnull(strstr(resp_header(&r, "Content-Type"),
+                                     "text/plain; version=0.0.4"));
+        body = strdup(r.body);
+        resp_free(&r);
+        if (value_of(body, "vexil_http_requests_in_flight") == 1)
+            break;
+        usleep(10000);
+    }
+    return body;
 }
 
 /* The value of series in a new scrape. */
@@ -242,7 +256,7 @@ START_TEST(methods_and_uncommon_statuses_have_bounded_labels)
     ck_assert_int_eq(req(&s, "DELETE", "/health", NULL, NULL, NULL), 405);
     ck_assert_int_eq(req(&s, "HEAD", "/health", NULL, NULL, NULL), 200);
     ck_assert_int_eq(req(&s, "POST", PROM, NULL, NULL, NULL), 405);
-    /* A scrape is counted once it is over, so this one shows next. */
+    /* A scrape is counted once it is over, so this one shows later. */
     free(scrape());
     text = scrape();
     check_exposition(text);
@@ -253,7 +267,7 @@ START_TEST(methods_and_uncommon_statuses_have_bounded_labels)
     ck_assert(value_of(text, "vexil_http_requests_total{method=\"POST\","
                              "route=\"unmatched\",status=\"405\"}") == 1);
     ck_assert(value_of(text, "vexil_http_requests_total{method=\"GET\","
-                             "route=\"" PROM "\",status=\"200\"}") == 1);
+                             "route=\"" PROM "\",status=\"200\"}") >= 1);
     free(text);
 }
 END_TEST
