@@ -20,6 +20,7 @@
 #include "http/http.h"
 #include "log.h"
 #include "metrics/metrics.h"
+#include "obs/obs.h"
 #include "snapshot/snapshot.h"
 #include "store/store.h"
 #include "store/tokens.h"
@@ -209,6 +210,7 @@ static int serve(struct vx_config *cfg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    vx_obs_init(vx_time_now_ms());
     app.cfg = cfg;
     app.store = open_store(cfg);
     if (!app.store)

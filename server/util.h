@@ -14,6 +14,9 @@ int64_t vx_time_now_ms(void);
 /* Monotonic milliseconds, for durations. */
 int64_t vx_time_mono_ms(void);
 
+/* Monotonic microseconds, for short durations. */
+int64_t vx_time_mono_us(void);
+
 /* Format ms as "2026-12-03T17:00:00.123Z" into buf (at least 25 bytes). */
 void vx_time_iso(int64_t ms, char *buf, size_t len);
 

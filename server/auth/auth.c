@@ -232,6 +232,16 @@ int vx_auth_reload(struct vx_auth *auth, struct vx_store *st,
     return VX_OK;
 }
 
+size_t vx_auth_count(struct vx_auth *auth)
+{
+    size_t n;
+
+    pthread_rwlock_rdlock(&auth->lock);
+    n = auth->count;
+    pthread_rwlock_unlock(&auth->lock);
+    return n;
+}
+
 int vx_auth_lookup(struct vx_auth *auth, const char *secret,
                    struct vx_principal *who)
 {

@@ -94,6 +94,9 @@ void vx_auth_free(struct vx_auth *auth);
 int vx_auth_reload(struct vx_auth *auth, struct vx_store *st,
                    struct vx_err *err);
 
+/* How many tokens the cache holds. */
+size_t vx_auth_count(struct vx_auth *auth);
+
 /*
  * Find the token whose secret is given (a leading "Bearer " is
  * skipped). On success fills *who (release with

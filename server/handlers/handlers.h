@@ -24,5 +24,6 @@ extern const struct vx_route vx_routes_import[];
 extern const struct vx_route vx_routes_change_requests[];
 extern const struct vx_route vx_routes_frontend[];
 extern const struct vx_route vx_routes_tag_types[];
+extern const struct vx_route vx_routes_internal[];
 
 #endif

@@ -27,6 +27,7 @@
 #include "http/cors.h"
 #include "http/router.h"
 #include "log.h"
+#include "obs/obs.h"
 #include "util.h"
 #include "vx_alloc.h"
 
@@ -44,7 +45,8 @@ struct request_state {
     int status;
     size_t bytes;
     int replied;
-    size_t seen; /* body bytes received, kept or not */
+    size_t seen;      /* body bytes received, kept or not */
+    int64_t start_us; /* for the duration in the operator metrics */
 };
 
 /* The most body bytes read before giving up on a client. */
@@ -547,11 +549,14 @@ static struct request_state *start_request(struct vx_http *http,
     rs->req.method = method;
     rs->req.path = url;
     rs->req.start_ms = vx_time_mono_ms();
+    rs->req.route = -1;
+    rs->start_us = vx_time_mono_us();
     snprintf(rs->req.id, sizeof(rs->req.id), "%08x",
              atomic_fetch_add(&http->next_id, 1u));
     if (cl && strtoull(cl, NULL, 10) > http->app->cfg->body_limit)
         rs->req.too_large = 1;
     atomic_fetch_add(&http->in_flight, 1);
+    vx_obs_begin();
     return rs;
 }
 
@@ -657,6 +662,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                 req->id, method, path, rs->status, rs->bytes,
                 (long long)(vx_time_mono_ms() - req->start_ms),
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    vx_obs_end(req->route, req->method, rs->status,
+               vx_time_mono_us() - rs->start_us);
     for (int i = 0; i < req->nparams; i++)
         free(req->param_values[i]);
     vx_principal_release(&req->who);

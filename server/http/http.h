@@ -39,6 +39,7 @@ struct vx_req {
     char *param_values[VX_MAX_PARAMS]; /* owned */
     int nparams;
     struct vx_principal who; /* set by the router for routes with auth */
+    int route; /* matched route's position in vx_route_tables, or -1 */
 };
 
 struct vx_header {

@@ -136,12 +136,15 @@ static void allowed_methods(const char *path, char *buf, size_t len)
 void vx_route(struct vx_req *req, struct vx_reply *rep)
 {
     char allow[128];
+    int pos = 0;
 
     for (int t = 0; vx_route_tables[t]; t++) {
-        for (const struct vx_route *r = vx_route_tables[t]; r->method; r++) {
+        for (const struct vx_route *r = vx_route_tables[t]; r->method;
+             r++, pos++) {
             if (!method_serves(r->method, req->method) ||
                 !match(r->pattern, req->path, NULL))
                 continue;
+            req->route = pos;
             match(r->pattern, req->path, req);
             if (authorise(req, rep, r))
                 r->fn(req, rep);

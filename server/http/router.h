@@ -29,8 +29,9 @@ struct vx_route {
 extern const struct vx_route *const vx_route_tables[];
 
 /*
- * Find the route for req->method and req->path, fill req's path
- * parameters, check the token and role, and run the handler. Unknown
+ * Find the route for req->method and req->path, note its position in
+ * req->route, fill req's path parameters, check the token and role, and
+ * run the handler. Unknown
  * paths get 404, known paths with another method 405.
  */
 void vx_route(struct vx_req *req, struct vx_reply *rep);

@@ -54,6 +54,9 @@ struct vx_metrics {
     size_t keys;    /* new keys since the last flush */
     size_t dropped; /* reports' keys refused since the last flush */
 
+    /* Keys refused since the start, for the operator metrics. */
+    uint64_t dropped_total;
+
     pthread_mutex_t flush_lock; /* one flush at a time */
 
     pthread_mutex_t stop_lock; /* guards stopping, with stop_cond */
@@ -67,6 +70,15 @@ struct vx_metrics {
 struct batch {
     json_t *counts, *instances, *seen;
 };
+
+void vx_metrics_pending(struct vx_metrics *m, size_t *pending,
+                        uint64_t *dropped)
+{
+    pthread_mutex_lock(&m->lock);
+    *pending = m->keys;
+    *dropped = m->dropped_total;
+    pthread_mutex_unlock(&m->lock);
+}
 
 /* Round ms down to the start of its hour. */
 int64_t vx_metrics_hour(int64_t ms)
@@ -118,6 +130,7 @@ static int room(struct vx_metrics *m, json_t *obj, const char *key)
         return 1;
     if (m->keys >= PENDING_MAX) {
         m->dropped++;
+        m->dropped_total++;
         return 0;
     }
     m->keys++;

@@ -83,6 +83,13 @@ void vx_metrics_add(struct vx_metrics *m, const struct vx_metrics_client *c,
  */
 int vx_metrics_flush(struct vx_metrics *m, struct vx_err *err);
 
+/*
+ * For the operator: *pending gets the new keys held since the last
+ * flush, *dropped the keys refused for want of room since the start.
+ */
+void vx_metrics_pending(struct vx_metrics *m, size_t *pending,
+                        uint64_t *dropped);
+
 /* Start of the hour that ms falls in, in ms since the epoch. */
 int64_t vx_metrics_hour(int64_t ms);
 

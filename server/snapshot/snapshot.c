@@ -84,6 +84,7 @@ struct vx_snapshots {
     pthread_mutex_t build_lock; /* one rebuild at a time */
     struct vx_snapshot **snaps;
     size_t n;
+    atomic_ullong rebuilds, failures, rebuild_us; /* see stats */
 };
 
 /* Separates the fields of a query key; see canon_key(). */
@@ -213,6 +214,11 @@ static struct vx_snapshot *snapshot_ref(struct vx_snapshot *snap)
 int64_t vx_snapshot_revision(const struct vx_snapshot *snap)
 {
     return snap->revision;
+}
+
+size_t vx_snapshot_flag_count(const struct vx_snapshot *snap)
+{
+    return snap->n_feats;
 }
 
 const char *vx_snapshot_environment(const struct vx_snapshot *snap)
@@ -765,6 +771,26 @@ struct vx_snapshot *vx_snapshots_get(struct vx_snapshots *ss,
     return snap;
 }
 
+size_t vx_snapshots_list(struct vx_snapshots *ss, struct vx_snapshot ***out)
+{
+    size_t n;
+
+    pthread_mutex_lock(&ss->lock);
+    n = ss->n;
+    *out = vx_calloc(n ? n : 1, sizeof(**out));
+    for (size_t i = 0; i < n; i++)
+        (*out)[i] = snapshot_ref(ss->snaps[i]);
+    pthread_mutex_unlock(&ss->lock);
+    return n;
+}
+
+void vx_snapshots_stats(struct vx_snapshots *ss, struct vx_snapshots_stats *out)
+{
+    out->rebuilds = atomic_load(&ss->rebuilds);
+    out->failures = atomic_load(&ss->failures);
+    out->rebuild_us = atomic_load(&ss->rebuild_us);
+}
+
 /*
  * Read the client view of every environment in one read bracket: an
  * object keyed by environment name, and the newest event id.
@@ -832,6 +858,7 @@ int vx_snapshots_rebuild(struct vx_snapshots *ss, struct vx_err *err)
     const char *name;
     int64_t last = 0;
     size_t n = 0, old_n;
+    int64_t began = vx_time_mono_us();
     int rc;
 
     pthread_mutex_lock(&ss->build_lock);
@@ -849,7 +876,12 @@ int vx_snapshots_rebuild(struct vx_snapshots *ss, struct vx_err *err)
     ss->n = n;
     pthread_mutex_unlock(&ss->lock);
     table_free(old, old_n);
+    atomic_fetch_add(&ss->rebuild_us,
+                     (unsigned long long)(vx_time_mono_us() - began));
+    atomic_fetch_add(&ss->rebuilds, 1);
 out:
+    if (rc)
+        atomic_fetch_add(&ss->failures, 1);
     pthread_mutex_unlock(&ss->build_lock);
     json_decref(states);
     return rc;

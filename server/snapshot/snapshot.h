@@ -86,11 +86,31 @@ void vx_snapshots_on_change(void *arg);
 struct vx_snapshot *vx_snapshots_get(struct vx_snapshots *ss,
                                      const char *environment);
 
+/*
+ * New references to every current snapshot, in a new array put in *out;
+ * returns how many. The caller releases each and frees the array.
+ */
+size_t vx_snapshots_list(struct vx_snapshots *ss, struct vx_snapshot ***out);
+
+/* What rebuilds have done since the set was made, for the operator. */
+struct vx_snapshots_stats {
+    uint64_t rebuilds;   /* finished */
+    uint64_t failures;   /* failed; the previous snapshots stayed */
+    uint64_t rebuild_us; /* time the finished ones took, summed */
+};
+
+/* Read the rebuild counters into *out. */
+void vx_snapshots_stats(struct vx_snapshots *ss,
+                        struct vx_snapshots_stats *out);
+
 /* Drop a reference; the last one frees the snapshot. NULL is ignored. */
 void vx_snapshot_release(struct vx_snapshot *snap);
 
 /* The revision: the newest audit event when the content last changed. */
 int64_t vx_snapshot_revision(const struct vx_snapshot *snap);
+
+/* How many flags the snapshot serves. */
+size_t vx_snapshot_flag_count(const struct vx_snapshot *snap);
 
 /* The environment's name; valid as long as snap. */
 const char *vx_snapshot_environment(const struct vx_snapshot *snap);
