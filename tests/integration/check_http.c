@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -243,6 +244,24 @@ static int connect_to(int port)
     return fd;
 }
 
+/*
+ * Connect to port until the connection is refused, for up to about
+ * tries * 20 ms; returns the last result of connect_to().
+ */
+static int connect_until_refused(int port, int tries)
+{
+    int fd = -1;
+
+    for (int i = 0; i < tries; i++) {
+        fd = connect_to(port);
+        if (fd < 0)
+            return fd;
+        close(fd);
+        usleep(20 * 1000);
+    }
+    return fd;
+}
+
 /* While draining, new connections are refused, not left waiting. */
 START_TEST(draining_refuses_new_connections)
 {
@@ -251,7 +270,7 @@ START_TEST(draining_refuses_new_connections)
                                "Content-Length: 100\r\n\r\n{";
     const char *env[] = {"VEXIL_DRAIN_SECONDS=5", NULL};
     struct srv b;
-    int slow, late;
+    int slow;
 
     srv_start(&b, env);
     /* A request whose body never ends keeps the drain waiting. */
@@ -259,17 +278,33 @@ START_TEST(draining_refuses_new_connections)
     ck_assert_int_ge(slow, 0);
     ck_assert_int_eq(write(slow, head, sizeof(head) - 1),
                      (ssize_t)(sizeof(head) - 1));
-    usleep(200000);
+    /* Answered after it, so the slow connection has been accepted. */
+    ck_assert_int_eq(req(&b, "GET", "/health", NULL, NULL, NULL), 200);
     kill(b.pid, SIGTERM);
-    usleep(300000);
-    late = connect_to(b.port);
-    if (late >= 0)
-        close(late);
-    ck_assert_int_eq(late, -ECONNREFUSED);
+    ck_assert_int_eq(connect_until_refused(b.port, 200), -ECONNREFUSED);
+    /* Refused while the process still runs: it drains, it has not quit. */
+    ck_assert_int_eq(waitpid(b.pid, NULL, WNOHANG), 0);
     close(slow);
     srv_cleanup(&b);
 }
 END_TEST
+
+/*
+ * Send GET /health until it gets status want, for up to about five
+ * seconds; returns the last status.
+ */
+static long health_until(struct srv *b, long want)
+{
+    long got = 0;
+
+    for (int i = 0; i < 250; i++) {
+        got = req(b, "GET", "/health", NULL, NULL, NULL);
+        if (got == want)
+            break;
+        usleep(20 * 1000);
+    }
+    return got;
+}
 
 /* With a per-address limit, one client cannot hold every connection. */
 START_TEST(per_address_connection_limit_holds)
@@ -283,13 +318,14 @@ START_TEST(per_address_connection_limit_holds)
         idle[i] = connect_to(b.port);
         ck_assert_int_ge(idle[i], 0);
     }
-    usleep(200000);
-    /* A third connection from the same address is closed unanswered. */
-    ck_assert_int_eq(req(&b, "GET", "/health", NULL, NULL, NULL), -1);
+    /*
+     * Once the server has accepted both, a third connection from the same
+     * address is closed unanswered.
+     */
+    ck_assert_int_eq(health_until(&b, -1), -1);
     for (int i = 0; i < 2; i++)
         close(idle[i]);
-    usleep(200000);
-    ck_assert_int_eq(req(&b, "GET", "/health", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(health_until(&b, 200), 200);
     srv_cleanup(&b);
 }
 END_TEST
