@@ -84,6 +84,12 @@ START_TEST(context_field_lifecycle)
     ck_assert_int_eq(jint(r.json, "sortOrder"), 3);
     resp_free(&r);
     ck_assert_uint_eq(field_count(), 7);
+    req(&s, "GET", "/api/admin/events?type=context-field-created", ADMIN, NULL,
+        &r);
+    ck_assert_int_eq(jint(r.json, "totalEvents"), 1);
+    ck_assert_str_eq(jstr(r.json, "events[0].data.name"), "region");
+    ck_assert_str_eq(jstr(r.json, "events[0].createdBy"), "admin");
+    resp_free(&r);
 
     /* Editors update; the fields not sent keep their values. */
     ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/context/region", editor, &r,
@@ -217,6 +223,10 @@ START_TEST(custom_strategy_lifecycle)
     ck_assert(json_is_false(jget(r.json, "parameters[1].required")));
     ck_assert_str_eq(jstr(r.json, "parameters[1].description"), "");
     resp_free(&r);
+    req(&s, "GET", "/api/admin/events?type=strategy-created", ADMIN, NULL, &r);
+    ck_assert_int_eq(jint(r.json, "totalEvents"), 1);
+    ck_assert_str_eq(jstr(r.json, "events[0].data.name"), "byTenant");
+    resp_free(&r);
 
     ck_assert_int_eq(req_j(&s, "PUT", "/api/admin/strategies/byTenant", ADMIN,
                            &r, "{s:s}", "description", "Tenants"),
@@ -253,6 +263,10 @@ START_TEST(custom_strategy_lifecycle)
     req(&s, "GET", "/api/admin/events?type=strategy-deprecated", ADMIN, NULL,
         &r);
     ck_assert_int_eq(jint(r.json, "totalEvents"), 1);
+    resp_free(&r);
+    req(&s, "GET", "/api/admin/events?type=strategy-deleted", ADMIN, NULL, &r);
+    ck_assert_int_eq(jint(r.json, "totalEvents"), 1);
+    ck_assert_str_eq(jstr(r.json, "events[0].preData.name"), "byTenant");
     resp_free(&r);
 }
 END_TEST

@@ -131,6 +131,12 @@ START_TEST(user_lifecycle)
     ck_assert_int_eq(jint(r.json, "totalEvents"), 1);
     ck_assert_str_eq(jstr(r.json, "events[0].preData.username"), "ada");
     resp_free(&r);
+    /* The newest creation is the second "ada", a Viewer. */
+    req(&s, "GET", "/api/admin/events?type=user-created", ADMIN, NULL, &r);
+    ck_assert_str_eq(jstr(r.json, "events[0].data.username"), "ada");
+    ck_assert_str_eq(jstr(r.json, "events[0].data.rootRole"), "Viewer");
+    ck_assert_str_eq(jstr(r.json, "events[1].data.rootRole"), "Editor");
+    resp_free(&r);
 }
 END_TEST
 
@@ -533,6 +539,17 @@ START_TEST(service_accounts)
     req(&s, "GET", "/api/admin/events?type=service-account-deleted", ADMIN,
         NULL, &r);
     ck_assert_int_eq(jint(r.json, "totalEvents"), 1);
+    resp_free(&r);
+    req(&s, "GET", "/api/admin/events?type=service-account-created", ADMIN,
+        NULL, &r);
+    ck_assert_int_eq(jint(r.json, "totalEvents"), 1);
+    ck_assert_str_eq(jstr(r.json, "events[0].data.username"), "ci");
+    resp_free(&r);
+    req(&s, "GET", "/api/admin/events?type=service-account-updated", ADMIN,
+        NULL, &r);
+    ck_assert_int_eq(jint(r.json, "totalEvents"), 1);
+    ck_assert_str_eq(jstr(r.json, "events[0].preData.rootRole"), "Editor");
+    ck_assert_str_eq(jstr(r.json, "events[0].data.rootRole"), "Viewer");
     resp_free(&r);
     free(secret);
 }
