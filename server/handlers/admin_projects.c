@@ -9,6 +9,7 @@
 #include "config.h"
 #include "handlers/common.h"
 #include "validate.h"
+#include "ops/strategies.h"
 #include "store/change_requests.h"
 #include "store/projects.h"
 
@@ -180,6 +181,66 @@ static void on_env_remove(struct vx_req *req, struct vx_reply *rep)
     set_env(req, rep, vx_req_param(req, "environment"), 0);
 }
 
+/* The strategy a flag turned on in an environment with none gets. */
+static int read_default(struct vx_store *st, struct vx_req *req, json_t **out,
+                        struct vx_err *err)
+{
+    int rc = vx_store_project_env_default_get(
+        st, vx_req_param(req, "projectId"), vx_req_param(req, "environment"),
+        out, err);
+
+    if (rc == VX_OK && !*out)
+        *out = json_pack("{s:s, s:{s:s, s:s}, s:[], s:[], s:[], s:b}", "name",
+                         "flexibleRollout", "parameters", "rollout", "100",
+                         "stickiness", "default", "constraints", "variants",
+                         "segments", "builtIn", 1);
+    return rc;
+}
+
+/* GET P/environments/:environment/default-strategy. */
+static void on_default_get(struct vx_req *req, struct vx_reply *rep)
+{
+    vx_reply_read(req, rep, read_default);
+}
+
+/* Set (body) or clear (NULL) the default strategy of the environment. */
+static void set_default(struct vx_req *req, struct vx_reply *rep, json_t *body)
+{
+    struct vx_store *st = req->app->store;
+    struct vx_actor who = vx_req_actor(req);
+    struct vx_err err = {0};
+    json_t *out = NULL;
+    int rc = vx_store_begin(st, &err);
+
+    if (rc == VX_OK)
+        rc = vx_store_finish(
+            st,
+            vx_op_default_strategy_set(st, &who, vx_req_param(req, "projectId"),
+                                       vx_req_param(req, "environment"), body,
+                                       &out, &err),
+            &err);
+    vx_reply_result(rep, rc, &err, 200, body ? out : NULL);
+    if (!body)
+        json_decref(out);
+}
+
+/* POST P/environments/:environment/default-strategy. */
+static void on_default_set(struct vx_req *req, struct vx_reply *rep)
+{
+    json_t *body = NULL;
+
+    if (vx_req_json(req, rep, 0, &body))
+        return;
+    set_default(req, rep, body);
+    json_decref(body);
+}
+
+/* DELETE P/environments/:environment/default-strategy. */
+static void on_default_clear(struct vx_req *req, struct vx_reply *rep)
+{
+    set_default(req, rep, NULL);
+}
+
 #define P "/api/admin/projects/:projectId"
 
 const struct vx_route vx_routes_projects[] = {
@@ -191,5 +252,11 @@ const struct vx_route vx_routes_projects[] = {
     {"POST", P "/environments", VX_ACCESS_ADMIN, VX_ROLE_ADMIN, on_env_add},
     {"DELETE", P "/environments/:environment", VX_ACCESS_ADMIN, VX_ROLE_ADMIN,
      on_env_remove},
+    {"GET", P "/environments/:environment/default-strategy", VX_ACCESS_ADMIN,
+     VX_ROLE_VIEWER, on_default_get},
+    {"POST", P "/environments/:environment/default-strategy", VX_ACCESS_ADMIN,
+     VX_ROLE_ADMIN, on_default_set},
+    {"DELETE", P "/environments/:environment/default-strategy", VX_ACCESS_ADMIN,
+     VX_ROLE_ADMIN, on_default_clear},
     {NULL, NULL, 0, 0, NULL},
 };

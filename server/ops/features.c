@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ops/strategies.h"
 #include "ops/tag_types.h"
 #include "store/features.h"
 #include "store/projects.h"
@@ -177,16 +178,31 @@ int vx_op_feature_update(struct vx_store *st, const struct vx_actor *who,
     return rc;
 }
 
-/* Add the 100 % strategy to env unless the flag has one there. */
+/*
+ * Give the flag a strategy in env unless it has one there: the
+ * project's default strategy for env, or the built-in 100 % rollout.
+ */
 static int ensure_strategy(struct vx_store *st, const struct vx_actor *who,
                            const char *project, const char *feature,
                            const char *env, int *changed, struct vx_err *err)
 {
-    json_t *strategy = NULL;
+    json_t *strategy = NULL, *template = NULL;
     int64_t n = 0;
     int rc = vx_store_feature_strategy_count(st, feature, env, &n, err);
 
     if (rc || n > 0)
+        return rc;
+    rc = vx_store_project_env_default_get(st, project, env, &template, err);
+    if (rc == VX_OK && template) {
+        /* The project's own default, checked and recorded as any add. */
+        rc = vx_op_strategy_add(st, who, project, feature, env, template,
+                                &strategy, err);
+        *changed = 1;
+        json_decref(template);
+        json_decref(strategy);
+        return rc;
+    }
+    if (rc)
         return rc;
     rc = vx_store_feature_strategy_default(st, feature, env, &strategy, err);
     if (rc == VX_OK)

@@ -536,6 +536,40 @@ int vx_op_strategy_add(struct vx_store *st, const struct vx_actor *who,
                                    &admin_opts, out, err);
 }
 
+/* The flag name a project's default strategy is checked with. */
+#define TEMPLATE_FLAG "default-strategy-of-the-project"
+
+int vx_op_default_strategy_set(struct vx_store *st, const struct vx_actor *who,
+                               const char *project, const char *env,
+                               json_t *body, json_t **out, struct vx_err *err)
+{
+    json_t *pre = NULL, *s = NULL, *params;
+    const char *group;
+    int rc = vx_store_project_env_default_get(st, project, env, &pre, err);
+
+    if (rc == VX_OK && body)
+        rc = check_strategy(st, project, TEMPLATE_FLAG, body, &admin_opts, &s,
+                            err);
+    if (rc == VX_OK && s) {
+        params = json_object_get(s, "parameters");
+        group = json_string_value(json_object_get(params, "groupId"));
+        /* A groupId the check filled in is each flag's own name. */
+        if (group && !strcmp(group, TEMPLATE_FLAG))
+            json_object_del(params, "groupId");
+        json_object_del(s, "sortOrder");
+    }
+    if (rc == VX_OK)
+        rc = vx_store_project_env_default_set(st, project, env, s, err);
+    if (rc == VX_OK)
+        rc = vx_store_event(st, who, "default-strategy-updated", project, NULL,
+                            env, pre, s, err);
+    if (rc == VX_OK && out)
+        *out = json_incref(s);
+    json_decref(pre);
+    json_decref(s);
+    return rc;
+}
+
 int vx_op_strategy_add_opts(struct vx_store *st, const struct vx_actor *who,
                             const char *project, const char *feature,
                             const char *env, json_t *body,

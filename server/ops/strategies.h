@@ -138,6 +138,17 @@ int vx_op_dependency_delete(struct vx_store *st, const struct vx_actor *who,
                             const char *parent, struct vx_err *err);
 
 /*
+ * Set the strategy that flags of project get when turned on in env with
+ * no strategy (body as for vx_op_strategy_add; NULL goes back to the
+ * built-in 100 % flexibleRollout). A groupId left out stays out, so each
+ * flag gets its own name. *out, when out is not NULL, is the stored
+ * strategy or NULL (caller owns).
+ */
+int vx_op_default_strategy_set(struct vx_store *st, const struct vx_actor *who,
+                               const char *project, const char *env,
+                               json_t *body, json_t **out, struct vx_err *err);
+
+/*
  * Create a segment from body {name, description?, project?,
  * constraints[]}; *out is the stored segment.
  */

@@ -421,11 +421,6 @@ int vx_store_feature_strategy_default(struct vx_store *st, const char *name,
                                "stickiness", "default", "groupId", name);
     int rc;
 
-    /*
-     * NEEDSWORK: a project may name its own default strategy per
-     * environment (project_environments.default_strategy); nothing sets
-     * it yet, so the built-in 100 % rollout is always used.
-     */
     vx_uuid(id);
     rc = strategy_insert(st, id, name, environment, "flexibleRollout", NULL,
                          params, "[]", "[]", 0, 0, err);

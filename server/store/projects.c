@@ -40,7 +40,8 @@ int vx_store_project_get(struct vx_store *st, const char *id, json_t **out,
             st, err, &envs,
             "SELECT e.name AS environment, e.type,"
             " e.enabled AS \"enabled$bool\", e.sort_order AS sortOrder,"
-            " coalesce(c.enabled, 0) AS \"changeRequestsEnabled$bool\""
+            " coalesce(c.enabled, 0) AS \"changeRequestsEnabled$bool\","
+            " pe.default_strategy AS \"defaultStrategy$json\""
             " FROM project_environments pe"
             " JOIN environments e ON e.name = pe.environment"
             " LEFT JOIN change_request_settings c"
@@ -193,5 +194,39 @@ int vx_store_env_protected(struct vx_store *st, const char *project,
                         "ss", project, environment);
 
     *out = n > 0;
+    return rc;
+}
+
+int vx_store_project_env_default_get(struct vx_store *st, const char *project,
+                                     const char *environment, json_t **out,
+                                     struct vx_err *err)
+{
+    json_t *row = NULL;
+    int rc = vx_store_project_env_check(st, project, environment, err);
+
+    *out = NULL;
+    if (rc == VX_OK)
+        rc = vx_sql_row(st, err, &row,
+                        "SELECT default_strategy AS \"strategy$json\""
+                        " FROM project_environments"
+                        " WHERE project_id = ? AND environment = ?",
+                        "ss", project, environment);
+    if (rc == VX_OK && json_is_object(json_object_get(row, "strategy")))
+        *out = json_incref(json_object_get(row, "strategy"));
+    json_decref(row);
+    return rc;
+}
+
+int vx_store_project_env_default_set(struct vx_store *st, const char *project,
+                                     const char *environment, json_t *strategy,
+                                     struct vx_err *err)
+{
+    int rc = vx_store_project_env_check(st, project, environment, err);
+
+    if (rc == VX_OK)
+        rc = vx_sql_run(st, err,
+                        "UPDATE project_environments SET default_strategy = ?"
+                        " WHERE project_id = ? AND environment = ?",
+                        "jss", strategy, project, environment);
     return rc;
 }

@@ -57,4 +57,18 @@ int vx_store_env_protected(struct vx_store *st, const char *project,
                            const char *environment, int *out,
                            struct vx_err *err);
 
+/*
+ * The strategy a flag gets when it is turned on in environment of project
+ * with no strategy: *out is the stored strategy body (caller owns), or
+ * NULL when the project uses the built-in 100 % rollout there.
+ */
+int vx_store_project_env_default_get(struct vx_store *st, const char *project,
+                                     const char *environment, json_t **out,
+                                     struct vx_err *err);
+
+/* Store that strategy body; NULL goes back to the built-in one. */
+int vx_store_project_env_default_set(struct vx_store *st, const char *project,
+                                     const char *environment, json_t *strategy,
+                                     struct vx_err *err);
+
 #endif
