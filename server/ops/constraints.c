@@ -14,6 +14,7 @@
 #include "eval/jsval.h"
 #include "eval/semver.h"
 #include "model/model.h"
+#include "store/context.h"
 #include "util.h"
 #include "vx_alloc.h"
 
@@ -247,6 +248,90 @@ int vx_constraints_check(json_t *in, const char *path, json_t **out,
             return rc;
         }
         json_array_append_new(*out, one);
+    }
+    return VX_OK;
+}
+
+/* True when value is the value of one entry of legal ([{value, …}]). */
+static int is_legal(json_t *legal, const char *value)
+{
+    size_t i;
+    json_t *l;
+
+    json_array_foreach (legal, i, l) {
+        const char *v = json_string_value(json_object_get(l, "value"));
+
+        if (v && !strcmp(v, value))
+            return 1;
+    }
+    return 0;
+}
+
+/* Refuse value (at where) unless legal; name the field and its values. */
+static int check_legal(json_t *legal, const char *field, const char *value,
+                       const char *where, struct vx_err *err)
+{
+    struct vx_buf list = {0};
+    size_t i;
+    json_t *l;
+    int rc;
+
+    if (is_legal(legal, value))
+        return VX_OK;
+    json_array_foreach (legal, i, l)
+        vx_buf_addf(&list, "%s\"%s\"", i ? ", " : "",
+                    json_string_value(json_object_get(l, "value")));
+    rc = vx_err_set(err, VX_EINVAL, where,
+                    "\"%s\" is not a legal value of context field \"%s\"; "
+                    "its legal values are %s",
+                    value, field, list.buf ? list.buf : "none");
+    free(list.buf);
+    return rc;
+}
+
+/* Check the values of constraint c (number i) against its field. */
+static int legal_one(struct vx_store *st, json_t *c, size_t i, const char *path,
+                     struct vx_err *err)
+{
+    const char *field = json_string_value(json_object_get(c, "contextName"));
+    const char *value = json_string_value(json_object_get(c, "value"));
+    json_t *def = NULL, *legal, *v;
+    char where[160];
+    size_t j;
+    int rc = vx_store_context_get(st, field, &def, NULL);
+
+    if (rc == VX_ENOTFOUND)
+        return VX_OK;
+    if (rc)
+        return vx_err_set(err, rc, NULL, "cannot read context field \"%s\"",
+                          field);
+    legal = json_object_get(def, "legalValues");
+    if (json_array_size(legal) > 0) {
+        json_array_foreach (json_object_get(c, "values"), j, v) {
+            snprintf(where, sizeof(where), "%s/%zu/values/%zu", path, i, j);
+            rc = check_legal(legal, field, json_string_value(v), where, err);
+            if (rc)
+                break;
+        }
+        snprintf(where, sizeof(where), "%s/%zu/value", path, i);
+        if (rc == VX_OK && value && value[0])
+            rc = check_legal(legal, field, value, where, err);
+    }
+    json_decref(def);
+    return rc;
+}
+
+int vx_constraints_legal(struct vx_store *st, json_t *constraints,
+                         const char *path, struct vx_err *err)
+{
+    size_t i;
+    json_t *c;
+
+    json_array_foreach (constraints, i, c) {
+        int rc = legal_one(st, c, i, path, err);
+
+        if (rc)
+            return rc;
     }
     return VX_OK;
 }

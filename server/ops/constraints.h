@@ -2,10 +2,8 @@
  * Checking the constraints a user sends with a strategy or a segment,
  * before they are stored: the shape of each one, a known operator, and
  * an operand that the operator can read (a number, a date or a semantic
- * version). Stateless; no store access.
- *
- * NEEDSWORK: context names and values are not checked against the
- * context fields and their legal values, as Unleash does.
+ * version); and, with the store, values against the legal values of
+ * their context field.
  */
 #ifndef VX_OPS_CONSTRAINTS_H
 #define VX_OPS_CONSTRAINTS_H
@@ -23,6 +21,18 @@
  */
 int vx_constraints_check(json_t *in, const char *path, json_t **out,
                          struct vx_err *err);
+
+struct vx_store;
+
+/*
+ * Check the stored form of constraints (from vx_constraints_check())
+ * against the context fields: where a constraint's context field has
+ * legal values, every value it names must be one of them, as Unleash
+ * requires. Context names that are no context field are allowed (any
+ * property of the context can be used). Call inside a store bracket.
+ */
+int vx_constraints_legal(struct vx_store *st, json_t *constraints,
+                         const char *path, struct vx_err *err);
 
 /*
  * A JSON string or number as the string that gets stored, into *out

@@ -508,6 +508,8 @@ static int check_strategy(struct vx_store *st, const char *project,
         rc = vx_constraints_check(json_object_get(body, "constraints"),
                                   "/body/constraints", &cons, err);
     if (rc == VX_OK)
+        rc = vx_constraints_legal(st, cons, "/body/constraints", err);
+    if (rc == VX_OK)
         rc = check_segments(st, body, project, &segs, err);
     if (rc == VX_OK)
         rc = vx_op_variants_check_opts(json_object_get(body, "variants"), 0,
@@ -931,6 +933,9 @@ static int check_segment(struct vx_store *st, json_t *body,
     if (rc == VX_OK)
         rc = vx_constraints_check(cons, "/body/constraints", &in->constraints,
                                   err);
+    if (rc == VX_OK)
+        rc =
+            vx_constraints_legal(st, in->constraints, "/body/constraints", err);
     return rc;
 }
 

@@ -394,6 +394,54 @@ START_TEST(imported_parameters_follow_the_definition)
 }
 END_TEST
 
+/* Values of a context field with legal values must be among them. */
+START_TEST(constraint_values_must_be_legal)
+{
+    struct resp r;
+
+    ck_assert_int_eq(req(&s, "POST", "/api/admin/context", ADMIN,
+                         "{\"name\":\"region\",\"legalValues\":"
+                         "[{\"value\":\"eu\"},{\"value\":\"us\"}]}",
+                         NULL),
+                     201);
+    refused_at("{\"name\":\"default\",\"constraints\":[{\"contextName\":"
+               "\"region\",\"operator\":\"IN\",\"values\":[\"eu\","
+               "\"mars\"]}]}",
+               "/body/constraints/0/values/1");
+    post_strategy("{\"name\":\"default\",\"constraints\":[{\"contextName\":"
+                  "\"region\",\"operator\":\"STR_STARTS_WITH\","
+                  "\"values\":[\"e\"]}]}",
+                  400, &r);
+    ck_assert_ptr_nonnull(
+        strstr(jstr(r.json, "details[0].message"), "\"eu\", \"us\""));
+    resp_free(&r);
+    ck_assert_int_eq(n_strategies(), 0);
+
+    /* Legal values, and fields without a list of them, are accepted. */
+    post_strategy("{\"name\":\"default\",\"constraints\":[{\"contextName\":"
+                  "\"region\",\"operator\":\"NOT_IN\",\"values\":"
+                  "[\"us\"]},{\"contextName\":\"plan\",\"operator\":"
+                  "\"IN\",\"values\":[\"anything\"]}]}",
+                  200, NULL);
+    ck_assert_int_eq(n_strategies(), 1);
+
+    /* Segments are held to the same rule. */
+    ck_assert_int_eq(req(&s, "POST", "/api/admin/segments", ADMIN,
+                         "{\"name\":\"mars\",\"constraints\":"
+                         "[{\"contextName\":\"region\",\"operator\":"
+                         "\"IN\",\"values\":[\"mars\"]}]}",
+                         &r),
+                     400);
+    ck_assert_str_eq(jstr(r.json, "details[0].path"),
+                     "/body/constraints/0/values/0");
+    resp_free(&r);
+    ck_assert_int_eq(req(&s, "GET", "/api/admin/segments", ADMIN, NULL, &r),
+                     200);
+    ck_assert_int_eq(json_array_size(jget(r.json, "segments")), 0);
+    resp_free(&r);
+}
+END_TEST
+
 START_TEST(unknown_places_are_404)
 {
     struct resp r;
@@ -857,6 +905,7 @@ static Suite *suite(void)
     tcase_add_test(tc, bad_strategies_are_400_and_change_nothing);
     tcase_add_test(tc, parameters_follow_the_definition);
     tcase_add_test(tc, imported_parameters_follow_the_definition);
+    tcase_add_test(tc, constraint_values_must_be_legal);
     tcase_add_test(tc, unknown_places_are_404);
     tcase_add_test(tc, put_patch_and_delete_a_strategy);
     tcase_add_test(tc, reorder_sets_the_order);
