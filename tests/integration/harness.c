@@ -2,6 +2,7 @@
  * The integration-test harness of harness.h.
  */
 #include "harness.h"
+#include "../tempdir.h"
 
 #include <check.h>
 #include <ctype.h>
@@ -92,8 +93,7 @@ static void spawn(struct srv *s, const char *const *env)
 void srv_start(struct srv *s, const char *const *env)
 {
     memset(s, 0, sizeof(*s));
-    snprintf(s->dir, sizeof(s->dir), "/tmp/vexil-test-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(s->dir));
+    test_tempdir(s->dir, sizeof(s->dir), "vexil-test-");
     spawn(s, env);
 }
 
@@ -102,8 +102,7 @@ int srv_start_fails(struct srv *s, const char *const *env)
     int status = 0;
 
     memset(s, 0, sizeof(*s));
-    snprintf(s->dir, sizeof(s->dir), "/tmp/vexil-test-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(s->dir));
+    test_tempdir(s->dir, sizeof(s->dir), "vexil-test-");
     launch(s, env);
     ck_assert_int_lt(wait_for_port(s), 0);
     waitpid(s->pid, &status, 0);

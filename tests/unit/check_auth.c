@@ -16,6 +16,7 @@
 #include "auth/issue.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "../tempdir.h"
 
 START_TEST(type_and_role_names)
 {
@@ -140,8 +141,7 @@ static struct vx_store *open_temp(char *dir, size_t len)
     struct vx_err err = {0};
     char path[300];
 
-    snprintf(dir, len, "/tmp/vexil-unit-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    test_tempdir(dir, len, "vexil-unit-");
     snprintf(path, sizeof(path), "%s/vexil.db", dir);
     ck_assert_msg(vx_store_open(path, &st, &err) == VX_OK, "%s", err.msg);
     return st;

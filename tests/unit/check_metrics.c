@@ -14,6 +14,7 @@
 #include "store/sql.h"
 #include "store/store.h"
 #include "util.h"
+#include "../tempdir.h"
 
 #define HOUR 3600000LL
 
@@ -27,8 +28,7 @@ static void setup(void)
     char path[128];
     struct vx_err err = {0};
 
-    snprintf(dir, sizeof(dir), "/tmp/vexil-metrics-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    test_tempdir(dir, sizeof(dir), "vexil-metrics-");
     snprintf(path, sizeof(path), "%s/vexil.db", dir);
     ck_assert_int_eq(vx_store_open(path, &st, &err), 0);
     m = vx_metrics_new(st, 3600);

@@ -20,6 +20,7 @@
 #include "store/client_state.h"
 #include "store/sql.h"
 #include "store/store.h"
+#include "../tempdir.h"
 
 static char dir[64];
 static char path[128];
@@ -108,8 +109,7 @@ static void setup(void)
 {
     struct vx_err err = {0};
 
-    snprintf(dir, sizeof(dir), "/tmp/vx-snap-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    test_tempdir(dir, sizeof(dir), "vx-snap-");
     snprintf(path, sizeof(path), "%s/vexil.db", dir);
     ck_assert_int_eq(vx_store_open(path, &st, &err), 0);
     exec_sql(seed_sql);
