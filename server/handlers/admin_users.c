@@ -70,13 +70,7 @@ static int read_role(json_t *body, int required, const char **out,
     return VX_OK;
 }
 
-/*
- * Read a user body; what must be there depends on creating and kind.
- *
- * NEEDSWORK: replies give rootRole as the role's name, while Unleash's
- * user-admin replies give its numeric id; scripts that compare against
- * 1, 2, 3 need a name-to-id map until a rootRoleId field is added.
- */
+/* Read a user body; what must be there depends on creating and kind. */
 static int read_user(json_t *body, int creating, int service,
                      struct vx_user_row *u, struct vx_err *err)
 {

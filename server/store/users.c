@@ -6,8 +6,11 @@
 #include "store/sql.h"
 #include "store/store.h"
 
+/* rootRole is Unleash's numeric role id; rootRoleName its name. */
 #define USER_COLUMNS                                                           \
-    "id, username, email, name, role AS rootRole,"                             \
+    "id, username, email, name,"                                               \
+    " CASE role WHEN 'Admin' THEN 1 WHEN 'Editor' THEN 2 ELSE 3 END"           \
+    " AS rootRole, role AS rootRoleName,"                                      \
     " is_service AS \"isService$bool\", created_at AS createdAt"
 
 /* The kind filter, bound as one integer ?: -1 any, 0 people, 1 services. */

@@ -35,7 +35,8 @@ struct vx_user_row {
 
 /*
  * Live users of kind, by id, as objects with id, username, email, name,
- * rootRole, isService, createdAt.
+ * rootRole (1 Admin, 2 Editor, 3 Viewer, as Unleash numbers them),
+ * rootRoleName, isService, createdAt.
  */
 int vx_store_users_list(struct vx_store *st, enum vx_user_kind kind,
                         json_t **out, struct vx_err *err);

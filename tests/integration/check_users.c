@@ -96,7 +96,8 @@ START_TEST(user_lifecycle)
                            "Editor"),
                      201);
     id = jint(r.json, "id");
-    ck_assert_str_eq(jstr(r.json, "rootRole"), "Editor");
+    ck_assert_int_eq(jint(r.json, "rootRole"), 2);
+    ck_assert_str_eq(jstr(r.json, "rootRoleName"), "Editor");
     ck_assert_str_eq(jstr(r.json, "email"), "ada@example.com");
     ck_assert(json_is_false(jget(r.json, "isService")));
     resp_free(&r);
@@ -107,7 +108,8 @@ START_TEST(user_lifecycle)
                            "Ada L.", "rootRole", 3),
                      200);
     ck_assert_str_eq(jstr(r.json, "name"), "Ada L.");
-    ck_assert_str_eq(jstr(r.json, "rootRole"), "Viewer");
+    ck_assert_int_eq(jint(r.json, "rootRole"), 3);
+    ck_assert_str_eq(jstr(r.json, "rootRoleName"), "Viewer");
     ck_assert_str_eq(jstr(r.json, "username"), "ada");
     resp_free(&r);
     ck_assert_int_eq(req(&s, "GET", path, ADMIN, NULL, &r), 200);
@@ -123,8 +125,8 @@ START_TEST(user_lifecycle)
 
     ck_assert_int_eq(get("/api/admin/events?type=user-updated", ADMIN), 200);
     req(&s, "GET", "/api/admin/events?type=user-updated", ADMIN, NULL, &r);
-    ck_assert_str_eq(jstr(r.json, "events[0].preData.rootRole"), "Editor");
-    ck_assert_str_eq(jstr(r.json, "events[0].data.rootRole"), "Viewer");
+    ck_assert_str_eq(jstr(r.json, "events[0].preData.rootRoleName"), "Editor");
+    ck_assert_str_eq(jstr(r.json, "events[0].data.rootRoleName"), "Viewer");
     ck_assert_str_eq(jstr(r.json, "events[0].createdBy"), "admin");
     resp_free(&r);
     req(&s, "GET", "/api/admin/events?type=user-deleted", ADMIN, NULL, &r);
@@ -134,8 +136,8 @@ START_TEST(user_lifecycle)
     /* The newest creation is the second "ada", a Viewer. */
     req(&s, "GET", "/api/admin/events?type=user-created", ADMIN, NULL, &r);
     ck_assert_str_eq(jstr(r.json, "events[0].data.username"), "ada");
-    ck_assert_str_eq(jstr(r.json, "events[0].data.rootRole"), "Viewer");
-    ck_assert_str_eq(jstr(r.json, "events[1].data.rootRole"), "Editor");
+    ck_assert_str_eq(jstr(r.json, "events[0].data.rootRoleName"), "Viewer");
+    ck_assert_str_eq(jstr(r.json, "events[1].data.rootRoleName"), "Editor");
     resp_free(&r);
 }
 END_TEST
@@ -220,7 +222,8 @@ START_TEST(builtin_admin_cannot_be_deleted_or_demoted)
     ck_assert_str_eq(jstr(r.json, "details[0].path"), "/body/rootRole");
     resp_free(&r);
     ck_assert_int_eq(req(&s, "GET", "/api/admin/user", ADMIN, NULL, &r), 200);
-    ck_assert_str_eq(jstr(r.json, "user.rootRole"), "Admin");
+    ck_assert_int_eq(jint(r.json, "user.rootRole"), 1);
+    ck_assert_str_eq(jstr(r.json, "user.rootRoleName"), "Admin");
     ck_assert_int_eq(jint(r.json, "user.id"), 1);
     ck_assert_str_eq(jstr(r.json, "user.username"), "admin");
     resp_free(&r);
@@ -238,7 +241,8 @@ START_TEST(whoami_answers_for_personal_tokens)
     ck_assert_int_eq(req(&s, "GET", "/api/admin/user", tok, NULL, &r), 200);
     ck_assert_int_eq(jint(r.json, "user.id"), id);
     ck_assert_str_eq(jstr(r.json, "user.username"), "vera");
-    ck_assert_str_eq(jstr(r.json, "user.rootRole"), "Viewer");
+    ck_assert_int_eq(jint(r.json, "user.rootRole"), 3);
+    ck_assert_str_eq(jstr(r.json, "user.rootRoleName"), "Viewer");
     ck_assert(json_is_false(jget(r.json, "user.isService")));
     resp_free(&r);
     ck_assert_int_eq(get("/api/admin/user", NULL), 401);
@@ -532,7 +536,8 @@ START_TEST(service_accounts)
     snprintf(path, sizeof(path), "/api/admin/service-account/%lld", id);
     ck_assert_int_eq(
         req_j(&s, "PUT", path, ADMIN, &r, "{s:s}", "rootRole", "Viewer"), 200);
-    ck_assert_str_eq(jstr(r.json, "rootRole"), "Viewer");
+    ck_assert_int_eq(jint(r.json, "rootRole"), 3);
+    ck_assert_str_eq(jstr(r.json, "rootRoleName"), "Viewer");
     resp_free(&r);
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 200);
     ck_assert_int_eq(req(&s, "DELETE", path, ADMIN, NULL, NULL), 404);
@@ -548,8 +553,8 @@ START_TEST(service_accounts)
     req(&s, "GET", "/api/admin/events?type=service-account-updated", ADMIN,
         NULL, &r);
     ck_assert_int_eq(jint(r.json, "totalEvents"), 1);
-    ck_assert_str_eq(jstr(r.json, "events[0].preData.rootRole"), "Editor");
-    ck_assert_str_eq(jstr(r.json, "events[0].data.rootRole"), "Viewer");
+    ck_assert_str_eq(jstr(r.json, "events[0].preData.rootRoleName"), "Editor");
+    ck_assert_str_eq(jstr(r.json, "events[0].data.rootRoleName"), "Viewer");
     resp_free(&r);
     free(secret);
 }
