@@ -315,6 +315,26 @@ static void unmap_ipv4(struct vx_ip_range *ip)
     }
 }
 
+/*
+ * Drop a port from an address as proxies may write it: "192.0.2.1:80"
+ * (one colon: IPv4 with a port) or "[2001:db8::1]:80" (IPv6 in
+ * brackets, with or without a port). A bare IPv6 address is left alone.
+ */
+static void strip_port(char *text)
+{
+    char *colon = strchr(text, ':'), *close;
+
+    if (text[0] == '[') {
+        close = strchr(text, ']');
+        if (!close)
+            return;
+        memmove(text, text + 1, (size_t)(close - text - 1));
+        text[close - text - 1] = '\0';
+    } else if (colon && !strchr(colon + 1, ':')) {
+        *colon = '\0';
+    }
+}
+
 /* Parse the n bytes at s, spaces around ignored, as an address into ip. */
 static bool parse_addr(const char *s, size_t n, struct vx_ip_range *ip)
 {
@@ -330,6 +350,7 @@ static bool parse_addr(const char *s, size_t n, struct vx_ip_range *ip)
         return false;
     memcpy(text, s, n);
     text[n] = '\0';
+    strip_port(text);
     if (!vx_ip_addr_parse(text, ip))
         return false;
     unmap_ipv4(ip);
@@ -379,9 +400,11 @@ static enum MHD_Result on_forwarded_for(void *cls, enum MHD_ValueKind kind,
  * or the last trusted hop when the list ends or holds something that
  * is not an address.
  *
- * NEEDSWORK: entries with a port ("192.0.2.1:4711", "[2001:db8::1]:80")
- * and the standard Forwarded header (RFC 7239) are not read; proxies
- * that send only those leave the proxy's address in place.
+ * Entries with a port ("192.0.2.1:4711", "[2001:db8::1]:80") are read
+ * without it.
+ *
+ * NEEDSWORK: the standard Forwarded header (RFC 7239) is not read;
+ * proxies that send only that leave the proxy's address in place.
  */
 static void walk_forwarded_for(const struct vx_req *req,
                                const struct vx_config *cfg,

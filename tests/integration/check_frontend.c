@@ -613,6 +613,9 @@ START_TEST(trusted_proxy_forwards_the_client_address)
     const char *const two_headers[] = {"X-Forwarded-For: 10.0.0.9",
                                        "X-Forwarded-For: 203.0.113.7", NULL};
     const char *const garbage[] = {"X-Forwarded-For: not-an-address", NULL};
+    const char *const with_port[] = {"X-Forwarded-For: 203.0.113.7:51234",
+                                     NULL};
+    const char *const v6_port[] = {"X-Forwarded-For: [2001:db8::7]:443", NULL};
     struct resp r;
 
     restart_trusting("127.0.0.1");
@@ -628,6 +631,12 @@ START_TEST(trusted_proxy_forwards_the_client_address)
     ck_assert(!listed_h(spoofed, "spoof"));
     ck_assert(listed_h(two_headers, "far"));
     ck_assert(!listed_h(two_headers, "spoof"));
+
+    /* Some proxies write the client's port too. */
+    ck_assert(listed_h(with_port, "far"));
+    flag_for_ips("far6", "2001:db8::7");
+    ck_assert(listed_h(v6_port, "far6"));
+    ck_assert(!listed_h(v6_port, "near"));
 
     /* No usable header: the proxy itself. */
     ck_assert(listed_h(NULL, "near"));
