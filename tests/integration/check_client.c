@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "harness.h"
+#include "../testing.h"
 
 #define DEV_ALL "*:development.client-dev-all-0123456789abcdef"
 #define DEV_DEFAULT "default:development.client-dev-default-0123456789"
@@ -546,11 +547,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }

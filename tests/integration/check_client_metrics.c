@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "../testing.h"
 
 #define CLIENT "default:development.client-secret-0123456789abcdef"
 #define CLIENT_PROD "default:production.client-prod-secret-0123456789ab"
@@ -555,11 +556,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "../testing.h"
 
 #define P "/api/admin/projects/default/features"
 #define FE(f, e) P "/" f "/environments/" e
@@ -933,11 +934,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../testing.h"
 
 #define B "/api/admin/features-batch"
 #define P "/api/admin/projects/default"
@@ -606,11 +607,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "../testing.h"
 
 #define PROM "/internal-backstage/prometheus"
 
@@ -373,11 +374,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }

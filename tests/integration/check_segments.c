@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "../testing.h"
 
 #define S "/api/admin/segments"
 #define P "/api/admin/projects/default"
@@ -314,11 +315,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "../testing.h"
 
 #define TT "/api/admin/tag-types"
 #define P "/api/admin/projects/default/features"
@@ -357,11 +358,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }

@@ -2,7 +2,7 @@
  * The integration-test harness of harness.h.
  */
 #include "harness.h"
-#include "../tempdir.h"
+#include "../testing.h"
 
 #include <check.h>
 #include <ctype.h>

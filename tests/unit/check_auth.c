@@ -16,7 +16,7 @@
 #include "auth/issue.h"
 #include "store/store.h"
 #include "store/users.h"
-#include "../tempdir.h"
+#include "../testing.h"
 
 START_TEST(type_and_role_names)
 {

@@ -14,7 +14,7 @@
 #include "store/sql.h"
 #include "store/store.h"
 #include "util.h"
-#include "../tempdir.h"
+#include "../testing.h"
 
 #define HOUR 3600000LL
 

@@ -11,6 +11,7 @@
 #include "http/router.h"
 #include "obs/obs.h"
 #include "util.h"
+#include "../testing.h"
 
 /* Position of the route with method and pattern in the joined tables. */
 static int route_pos(const char *method, const char *pattern)
@@ -208,11 +209,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }

@@ -14,6 +14,7 @@
 #include "handlers/handlers.h"
 #include "http/router.h"
 #include "util.h"
+#include "../testing.h"
 
 /* The text of the contract; caller frees. */
 static char *read_contract(void)
@@ -138,11 +139,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }

@@ -20,7 +20,7 @@
 #include "store/client_state.h"
 #include "store/sql.h"
 #include "store/store.h"
-#include "../tempdir.h"
+#include "../testing.h"
 
 static char dir[64];
 static char path[128];
@@ -690,11 +690,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run(suite());
 }
